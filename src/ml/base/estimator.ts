@@ -19,6 +19,10 @@ export interface FitOptions {
   signal?: AbortSignal;
   /** Called between steps of a long fit. */
   onProgress?: (progress: FitProgress) => void;
+  /** Held-out rows for early stopping and validation curves, for estimators that support it. */
+  validation?: { X: Matrix; y: Float64Array };
+  /** Stop after this many rounds/epochs without improvement on `validation`; absent means no early stopping. */
+  earlyStoppingRounds?: number;
 }
 
 /**
