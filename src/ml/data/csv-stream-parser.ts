@@ -1,0 +1,277 @@
+import { DataError } from '../base/errors.js';
+import { DEFAULT_NA_VALUES } from './coerce.js';
+
+/** Options of the CSV readers. */
+export interface CsvParseOptions {
+  /**
+   * Field separator: one character, not a quote or a line break.
+   * @defaultValue ','
+   */
+  delimiter?: string;
+  /**
+   * Unquoted field values read as missing. A quoted field is always taken
+   * literally (`"NA"` is the text NA), except `""`, which is missing.
+   * @defaultValue DEFAULT_NA_VALUES (`''`, `NA`, `N/A`, `NaN`, `nan`, `null`, `NULL`, `None`)
+   */
+  naValues?: readonly string[];
+}
+
+/** A data row: one entry per header column; null marks a missing value. */
+export type CsvRow = (string | null)[];
+
+const QUOTE = 34;
+const LF = 10;
+const CR = 13;
+
+const FIELD_START = 0;
+const UNQUOTED = 1;
+const QUOTED = 2;
+/** a quote inside a quoted field: either the first of an escaped pair or the closing quote */
+const QUOTE_IN_QUOTED = 3;
+
+export function checkDelimiter(delimiter: string): number {
+  if (typeof delimiter !== 'string' || delimiter.length !== 1 || delimiter === '"' || delimiter === '\n' || delimiter === '\r') {
+    throw new DataError(`The CSV delimiter must be one character other than a quote or a line break. Got ${JSON.stringify(delimiter)} instead.`);
+  }
+  return delimiter.charCodeAt(0);
+}
+
+/**
+ * An incremental RFC 4180 reader: feed text chunks of any size with `push`
+ * (they may split a field, a quote pair or a CRLF anywhere) and get back the
+ * data rows completed so far; `end` flushes the last row.
+ *
+ * Quoted fields may hold delimiters, doubled quotes and line breaks; lines end
+ * in LF, CRLF or CR. The first row is the header (available as `header`):
+ * names are trimmed, and empty or repeated names are rejected. Every later
+ * row must have as many fields as the header (a DataError names the line
+ * otherwise). Blank lines are skipped; a leading UTF-8 BOM is dropped.
+ */
+export class CsvStreamParser {
+  /** the header's column names, once the first row has been read */
+  header: string[] | undefined;
+  /** data rows returned so far */
+  rowCount = 0;
+
+  private readonly delim: number;
+  private readonly delimiter: string;
+  private readonly na: Set<string>;
+  private readonly naMaxLength: number;
+  private state = FIELD_START;
+  private field = '';
+  private quoted = false;
+  private row: CsvRow = [];
+  private skipLF = false;
+  /** current physical line, 1-based */
+  private line = 1;
+  /** line on which the current row started */
+  private rowLine = 1;
+  private started = false;
+  private ended = false;
+
+  constructor(options: CsvParseOptions = {}) {
+    this.delimiter = options.delimiter ?? ',';
+    this.delim = checkDelimiter(this.delimiter);
+    this.na = new Set(options.naValues ?? DEFAULT_NA_VALUES);
+    this.naMaxLength = Math.max(0, ...[...this.na].map((s) => s.length));
+  }
+
+  /** The line the parser has reached (1-based), for messages about the data that follows. */
+  get currentLine(): number {
+    return this.line;
+  }
+
+  /** Reads a chunk; returns the data rows it completed (possibly none). */
+  push(chunk: string): CsvRow[] {
+    if (this.ended) throw new Error('CsvStreamParser: push after end');
+    let s = chunk;
+    if (!this.started && s.length > 0) {
+      this.started = true;
+      if (s.charCodeAt(0) === 0xfeff) s = s.slice(1);
+    }
+    const out: CsvRow[] = [];
+    const n = s.length;
+    const d = this.delim;
+    let i = 0;
+    let nextQuote = -2;
+    let nextCR = -2;
+    while (i < n) {
+      // Fast path: a whole line with no quote and no CR inside, split natively.
+      if (this.state === FIELD_START && this.row.length === 0 && !this.skipLF && this.header) {
+        const lf = s.indexOf('\n', i);
+        if (lf >= 0) {
+          if (nextQuote !== -1 && nextQuote < i) nextQuote = s.indexOf('"', i);
+          if (nextCR !== -1 && nextCR < i) nextCR = s.indexOf('\r', i);
+          if ((nextQuote === -1 || nextQuote > lf) && (nextCR === -1 || nextCR >= lf - 1)) {
+            const lineEnd = nextCR === lf - 1 ? lf - 1 : lf;
+            this.rowLine = this.line;
+            if (lineEnd > i) this.splitLine(s.slice(i, lineEnd), out);
+            this.line++;
+            i = lf + 1;
+            continue;
+          }
+        }
+      }
+      if (this.skipLF) {
+        this.skipLF = false;
+        if (s.charCodeAt(i) === LF) {
+          i++;
+          continue;
+        }
+      }
+      const state = this.state;
+      if (state === FIELD_START || state === UNQUOTED) {
+        if (state === FIELD_START) {
+          if (s.charCodeAt(i) === QUOTE) {
+            this.quoted = true;
+            this.state = QUOTED;
+            i++;
+            continue;
+          }
+          this.state = UNQUOTED;
+          this.rowLineIfNew();
+        }
+        let j = i;
+        let c = 0;
+        for (; j < n; j++) {
+          c = s.charCodeAt(j);
+          if (c === d || c === LF || c === CR) break;
+        }
+        if (j === n) {
+          this.field += s.slice(i, n);
+          i = n;
+          break;
+        }
+        this.field = this.field === '' ? s.slice(i, j) : this.field + s.slice(i, j);
+        i = j + 1;
+        this.state = FIELD_START;
+        if (c === d) this.endField();
+        else this.endLine(c, out);
+      } else if (state === QUOTED) {
+        this.rowLineIfNew();
+        const j = s.indexOf('"', i);
+        const seg = j < 0 ? s.slice(i) : s.slice(i, j);
+        for (let k = seg.indexOf('\n'); k >= 0; k = seg.indexOf('\n', k + 1)) this.line++;
+        this.field += seg;
+        if (j < 0) break;
+        i = j + 1;
+        this.state = QUOTE_IN_QUOTED;
+      } else {
+        const c = s.charCodeAt(i);
+        i++;
+        if (c === QUOTE) {
+          this.field += '"';
+          this.state = QUOTED;
+        } else if (c === d) {
+          this.state = FIELD_START;
+          this.endField();
+        } else if (c === LF || c === CR) {
+          this.state = FIELD_START;
+          this.endLine(c, out);
+        } else {
+          throw new DataError(
+            `CSV line ${this.line}: unexpected ${JSON.stringify(String.fromCharCode(c))} after the closing quote of a field; ` +
+              `a quote inside a quoted field must be doubled ("")`,
+            { line: this.line },
+          );
+        }
+      }
+    }
+    this.rowCount += out.length;
+    return out;
+  }
+
+  /** Flushes the last row (a file need not end in a line break) and checks the input was complete. */
+  end(): CsvRow[] {
+    if (this.ended) return [];
+    const out: CsvRow[] = [];
+    if (this.state === QUOTED) {
+      throw new DataError(`CSV line ${this.rowLine}: a quoted field is never closed (missing closing quote)`, { line: this.rowLine });
+    }
+    if (this.state !== FIELD_START || this.row.length > 0) {
+      this.state = FIELD_START;
+      this.finishRow(out);
+    }
+    this.ended = true;
+    if (!this.header) throw new DataError('The CSV is empty: a header row with the column names is required');
+    this.rowCount += out.length;
+    return out;
+  }
+
+  private splitLine(line: string, out: CsvRow[]): void {
+    const header = this.header!;
+    const row: CsvRow = line.split(this.delimiter);
+    if (row.length !== header.length) {
+      throw new DataError(
+        `CSV line ${this.rowLine} has ${row.length} field${row.length === 1 ? '' : 's'}, but the header has ${header.length} columns`,
+        { line: this.rowLine, fields: row.length, columns: header.length },
+      );
+    }
+    const max = this.naMaxLength;
+    for (let j = 0; j < row.length; j++) {
+      const f = row[j]!;
+      if (f.length <= max && this.na.has(f)) row[j] = null;
+    }
+    out.push(row);
+  }
+
+  private rowLineIfNew(): void {
+    if (this.row.length === 0 && this.field === '') this.rowLine = this.line;
+  }
+
+  private endField(): void {
+    const f = this.field;
+    let v: string | null = f;
+    if (this.header) {
+      if (this.quoted) {
+        if (f === '') v = null;
+      } else if (f.length <= this.naMaxLength && this.na.has(f)) v = null;
+    }
+    this.row.push(v);
+    this.field = '';
+    this.quoted = false;
+  }
+
+  private endLine(c: number, out: CsvRow[]): void {
+    // A line with nothing on it (not even "") is blank: skipped, like pandas does.
+    if (!(this.row.length === 0 && this.field === '' && !this.quoted)) this.finishRow(out);
+    this.line++;
+    if (c === CR) this.skipLF = true;
+  }
+
+  private finishRow(out: CsvRow[]): void {
+    this.endField();
+    const row = this.row;
+    this.row = [];
+    if (!this.header) {
+      this.header = checkHeader(row as string[]);
+      return;
+    }
+    if (row.length !== this.header.length) {
+      throw new DataError(
+        `CSV line ${this.rowLine} has ${row.length} field${row.length === 1 ? '' : 's'}, but the header has ${this.header.length} columns`,
+        { line: this.rowLine, fields: row.length, columns: this.header.length },
+      );
+    }
+    out.push(row);
+  }
+}
+
+function checkHeader(raw: string[]): string[] {
+  const names = raw.map((s) => s.trim());
+  const seen = new Map<string, number>();
+  names.forEach((name, j) => {
+    if (name === '') {
+      throw new DataError(`CSV header: column ${j + 1} has an empty name; every column needs a name`, { column: j + 1 });
+    }
+    const prev = seen.get(name);
+    if (prev !== undefined) {
+      throw new DataError(`CSV header: the column name '${name}' appears more than once (columns ${prev + 1} and ${j + 1})`, {
+        name,
+        columns: [prev + 1, j + 1],
+      });
+    }
+    seen.set(name, j);
+  });
+  return names;
+}
