@@ -1,6 +1,7 @@
 import { ParameterError } from './base/errors.js';
 import type { Estimator, EstimatorJSON, Forecaster, Task } from './base/estimator.js';
 import type { Params } from './base/params.js';
+import { neuralModelTypes } from './neural/model-types.js';
 
 /**
  * How to build and restore one model.type. `create` validates the
@@ -18,7 +19,9 @@ export interface ModelType {
 }
 
 /** Every model.type by name. Aliases point at the same entry. Filled in by each estimator family. */
-export const MODEL_TYPES: Record<string, ModelType> = {};
+export const MODEL_TYPES: Record<string, ModelType> = {
+  ...neuralModelTypes,
+};
 
 /** The types on the wire, aliases resolved: `xgboost` is `gradient_boosting`. */
 export const TYPE_ALIASES: Record<string, string> = { xgboost: 'gradient_boosting' };
