@@ -1,0 +1,403 @@
+import type { BinnedMatrix } from './binning.js';
+import { TreeBuilder } from './tree-arrays.js';
+
+/** Split rules of one boosted tree (xgboost names in the comments). */
+export interface BoostingTreeOptions {
+  /** max_depth */
+  maxDepth: number;
+  /** min_child_weight: least hessian sum in a child */
+  minChildWeight: number;
+  /** reg_lambda */
+  lambda: number;
+  /** reg_alpha */
+  alpha: number;
+  /** gamma (min_split_loss): splits gaining less are pruned bottom-up after growth */
+  gamma: number;
+  /** learning_rate, folded into the leaf values */
+  learningRate: number;
+}
+
+/** Splits gaining less than this are not made (xgboost's kRtEps). */
+const MIN_GAIN = 1e-6;
+/** Threshold of the "values left, missing right" split: every finite value goes left. */
+const ALL_VALUES = Number.MAX_VALUE;
+
+interface PendingNode {
+  id: number;
+  start: number;
+  end: number;
+  depth: number;
+  G: number;
+  H: number;
+  hist: Float64Array | null;
+  /** best split found, or feature -1 */
+  feature: number;
+  bin: number;
+  missingLeft: boolean;
+  gain: number;
+  GL: number;
+  HL: number;
+}
+
+/**
+ * Grows one regression tree on gradient/hessian histograms over the binned
+ * matrix, the way xgboost's `hist` method does: a node's histogram holds
+ * (sum g, sum h) per bin; the smaller child's histogram is built from its
+ * rows and the sibling's is the parent's minus it. Missing values sit in
+ * their own bin and go to whichever side gains more (the learned default
+ * direction). One grower serves every round of one fit, reusing its buffers.
+ */
+export class BoostingTreeGrower {
+  private readonly idx: Int32Array;
+  private readonly tmp: Int32Array;
+  private readonly ordered: Float64Array;
+  private readonly pool: Float64Array[] = [];
+  private readonly histSize: number;
+  private leafStart: number[] = [];
+  private leafEnd: number[] = [];
+  private leafNode: number[] = [];
+  private parent: number[] = [];
+  private rowCount = 0;
+
+  constructor(
+    private readonly bm: BinnedMatrix,
+    private readonly opt: BoostingTreeOptions,
+  ) {
+    this.idx = new Int32Array(bm.rows);
+    this.tmp = new Int32Array(bm.rows);
+    this.ordered = new Float64Array(bm.rows * 2);
+    this.histSize = bm.totalBins * 2;
+  }
+
+  private acquire(): Float64Array {
+    return this.pool.pop() ?? new Float64Array(this.histSize);
+  }
+
+  private release(h: Float64Array | null): void {
+    if (h) this.pool.push(h);
+  }
+
+  private leafValue(G: number, H: number): number {
+    const { alpha, lambda, learningRate } = this.opt;
+    let g = G;
+    if (alpha > 0) g = G > alpha ? G - alpha : G < -alpha ? G + alpha : 0;
+    return (-g / (H + lambda)) * learningRate;
+  }
+
+  /**
+   * Grows a tree on rows `rows[0..count)` (ascending), or on all rows when
+   * `rows` is null, using only `features`. Adds each split's gain to
+   * `importance[feature]`.
+   */
+  grow(g: Float64Array, h: Float64Array, rows: Int32Array | null, count: number, features: Int32Array, importance: Float64Array): TreeBuilder {
+    const { idx, opt } = this;
+    const n = count;
+    let G = 0;
+    let H = 0;
+    if (rows) {
+      for (let k = 0; k < n; k++) {
+        const r = rows[k];
+        idx[k] = r;
+        G += g[r];
+        H += h[r];
+      }
+    } else {
+      for (let k = 0; k < n; k++) {
+        idx[k] = k;
+        G += g[k];
+        H += h[k];
+      }
+    }
+    this.rowCount = n;
+    this.leafStart = [];
+    this.leafEnd = [];
+    this.leafNode = [];
+    this.parent = [-1];
+    const tree = new TreeBuilder(1);
+    tree.addLeaf(this.leafValue(G, H));
+    const root: PendingNode = { id: 0, start: 0, end: n, depth: 0, G, H, hist: null, feature: -1, bin: 0, missingLeft: false, gain: 0, GL: 0, HL: 0 };
+    if (this.canSplit(0, H, n)) {
+      root.hist = this.acquire();
+      this.buildHist(root.hist, 0, n, g, h, features, rows === null && n === this.bm.rows);
+      this.findSplit(root, features);
+    }
+    const stack: PendingNode[] = [root];
+    while (stack.length > 0) {
+      const node = stack.pop()!;
+      if (node.feature < 0) {
+        this.release(node.hist);
+        this.leafStart.push(node.start);
+        this.leafEnd.push(node.end);
+        this.leafNode.push(node.id);
+        continue;
+      }
+      const mid = this.partition(node.start, node.end, node.feature, node.bin, node.missingLeft);
+      const threshold = node.bin < this.bm.nBins[node.feature] - 1 ? this.bm.cuts[node.feature][node.bin] : ALL_VALUES;
+      tree.setSplit(node.id, node.feature, node.bin, threshold, node.missingLeft, node.gain);
+      const GR = node.G - node.GL;
+      const HR = node.H - node.HL;
+      const l = tree.addLeaf(this.leafValue(node.GL, node.HL));
+      const r = tree.addLeaf(this.leafValue(GR, HR));
+      tree.left[node.id] = l;
+      tree.right[node.id] = r;
+      this.parent.push(node.id, node.id);
+      const depth = node.depth + 1;
+      const left: PendingNode = { id: l, start: node.start, end: mid, depth, G: node.GL, H: node.HL, hist: null, feature: -1, bin: 0, missingLeft: false, gain: 0, GL: 0, HL: 0 };
+      const right: PendingNode = { id: r, start: mid, end: node.end, depth, G: GR, H: HR, hist: null, feature: -1, bin: 0, missingLeft: false, gain: 0, GL: 0, HL: 0 };
+      const splitL = this.canSplit(depth, left.H, mid - node.start);
+      const splitR = this.canSplit(depth, right.H, node.end - mid);
+      if (splitL || splitR) {
+        const leftSmaller = mid - node.start <= node.end - mid;
+        const small = leftSmaller ? left : right;
+        const large = leftSmaller ? right : left;
+        const parentHist = node.hist!;
+        small.hist = this.acquire();
+        this.buildHist(small.hist, small.start, small.end, g, h, features, false);
+        const s = small.hist;
+        // the larger child's histogram, by subtraction, in the parent's buffer
+        for (let fi = 0; fi < features.length; fi++) {
+          const f = features[fi];
+          for (let k = this.bm.offsets[f] * 2, e = this.bm.offsets[f + 1] * 2; k < e; k++) parentHist[k] -= s[k];
+        }
+        large.hist = parentHist;
+        if (leftSmaller ? splitL : splitR) this.findSplit(small, features);
+        if (leftSmaller ? splitR : splitL) this.findSplit(large, features);
+      } else {
+        this.release(node.hist);
+      }
+      stack.push(right, left);
+    }
+    if (opt.gamma > 0) this.prune(tree, 0);
+    this.addImportance(tree, 0, importance);
+    return tree;
+  }
+
+  private canSplit(depth: number, H: number, rows: number): boolean {
+    return depth < this.opt.maxDepth && rows >= 2 && H >= 2 * this.opt.minChildWeight;
+  }
+
+  /** Removes splits gaining less than gamma whose children are leaves, bottom-up (xgboost's pruner). */
+  private prune(tree: TreeBuilder, id: number): void {
+    if (tree.feature[id] < 0) return;
+    const l = tree.left[id];
+    const r = tree.right[id];
+    this.prune(tree, l);
+    this.prune(tree, r);
+    if (tree.feature[l] < 0 && tree.feature[r] < 0 && tree.gain[id] < this.opt.gamma) tree.makeLeaf(id);
+  }
+
+  private addImportance(tree: TreeBuilder, id: number, importance: Float64Array): void {
+    const f = tree.feature[id];
+    if (f < 0) return;
+    importance[f] += tree.gain[id];
+    this.addImportance(tree, tree.left[id], importance);
+    this.addImportance(tree, tree.right[id], importance);
+  }
+
+  /**
+   * Adds the tree's leaf values to the margins of the rows it was grown on:
+   * `margin[row * stride + offset] += value`. Uses the row ranges of the
+   * leaves, so no tree walk is needed.
+   */
+  addToMargins(tree: TreeBuilder, margin: Float64Array, stride: number, offset: number): void {
+    const { idx, leafStart, leafEnd, leafNode, parent } = this;
+    for (let q = 0; q < leafNode.length; q++) {
+      let node = leafNode[q];
+      // a leaf under a pruned split takes the value of the topmost leaf above it
+      for (let a = parent[node]; a >= 0; a = parent[a]) if (tree.feature[a] < 0) node = a;
+      const v = tree.value[node];
+      for (let k = leafStart[q], e = leafEnd[q]; k < e; k++) margin[idx[k] * stride + offset] += v;
+    }
+  }
+
+  /** Rows grown on, in the order of the leaves (for callers that need the complement). */
+  get grownRows(): number {
+    return this.rowCount;
+  }
+
+  /**
+   * Sums (g, h) per bin over the node's rows. Features go four at a time so
+   * that each row's index and gradient pair is loaded once per four columns.
+   */
+  private buildHist(hist: Float64Array, start: number, end: number, g: Float64Array, h: Float64Array, features: Int32Array, allRows: boolean): void {
+    const { codes, offsets, rows: n } = this.bm;
+    const { idx, ordered } = this;
+    hist.fill(0);
+    const m = end - start;
+    const rowsOf = allRows ? null : idx;
+    if (rowsOf) {
+      for (let k = 0; k < m; k++) {
+        const r = rowsOf[start + k];
+        ordered[2 * k] = g[r];
+        ordered[2 * k + 1] = h[r];
+      }
+    } else {
+      for (let k = 0; k < m; k++) {
+        ordered[2 * k] = g[k];
+        ordered[2 * k + 1] = h[k];
+      }
+    }
+    const nf = features.length;
+    let fi = 0;
+    for (; fi + 4 <= nf; fi += 4) {
+      const f0 = features[fi];
+      const f1 = features[fi + 1];
+      const f2 = features[fi + 2];
+      const f3 = features[fi + 3];
+      const c0 = f0 * n;
+      const c1 = f1 * n;
+      const c2 = f2 * n;
+      const c3 = f3 * n;
+      const b0 = offsets[f0] << 1;
+      const b1 = offsets[f1] << 1;
+      const b2 = offsets[f2] << 1;
+      const b3 = offsets[f3] << 1;
+      if (rowsOf) {
+        for (let k = 0; k < m; k++) {
+          const r = rowsOf[start + k];
+          const gg = ordered[2 * k];
+          const hh = ordered[2 * k + 1];
+          let b = b0 + (codes[c0 + r] << 1);
+          hist[b] += gg;
+          hist[b + 1] += hh;
+          b = b1 + (codes[c1 + r] << 1);
+          hist[b] += gg;
+          hist[b + 1] += hh;
+          b = b2 + (codes[c2 + r] << 1);
+          hist[b] += gg;
+          hist[b + 1] += hh;
+          b = b3 + (codes[c3 + r] << 1);
+          hist[b] += gg;
+          hist[b + 1] += hh;
+        }
+      } else {
+        for (let k = 0; k < m; k++) {
+          const gg = ordered[2 * k];
+          const hh = ordered[2 * k + 1];
+          let b = b0 + (codes[c0 + k] << 1);
+          hist[b] += gg;
+          hist[b + 1] += hh;
+          b = b1 + (codes[c1 + k] << 1);
+          hist[b] += gg;
+          hist[b + 1] += hh;
+          b = b2 + (codes[c2 + k] << 1);
+          hist[b] += gg;
+          hist[b + 1] += hh;
+          b = b3 + (codes[c3 + k] << 1);
+          hist[b] += gg;
+          hist[b + 1] += hh;
+        }
+      }
+    }
+    for (; fi < nf; fi++) {
+      const f = features[fi];
+      const col = f * n;
+      const base = offsets[f] << 1;
+      for (let k = 0; k < m; k++) {
+        const b = base + (codes[col + (rowsOf ? rowsOf[start + k] : k)] << 1);
+        hist[b] += ordered[2 * k];
+        hist[b + 1] += ordered[2 * k + 1];
+      }
+    }
+  }
+
+  private findSplit(node: PendingNode, features: Int32Array): void {
+    const hist = node.hist!;
+    const { nBins, offsets } = this.bm;
+    const { lambda, alpha, minChildWeight: mcw } = this.opt;
+    const G = node.G;
+    const H = node.H;
+    const score = (g: number, hh: number): number => {
+      if (alpha > 0) g = g > alpha ? g - alpha : g < -alpha ? g + alpha : 0;
+      return (g * g) / (hh + lambda);
+    };
+    const parentScore = score(G, H);
+    let best = MIN_GAIN;
+    let bestF = -1;
+    let bestBin = 0;
+    let bestMissLeft = false;
+    let bestGL = 0;
+    let bestHL = 0;
+    for (let fi = 0; fi < features.length; fi++) {
+      const f = features[fi];
+      const nb = nBins[f];
+      const base = offsets[f] << 1;
+      const GM = hist[base + 2 * nb];
+      const HM = hist[base + 2 * nb + 1];
+      const hasMissing = HM > 0 || GM !== 0;
+      let GL = 0;
+      let HL = 0;
+      const last = hasMissing ? nb : nb - 1;
+      for (let b = 0; b < last; b++) {
+        GL += hist[base + 2 * b];
+        HL += hist[base + 2 * b + 1];
+        // missing (if any) right
+        const HR = H - HL;
+        if (HL >= mcw && HR >= mcw) {
+          const gain = score(GL, HL) + score(G - GL, HR) - parentScore;
+          if (gain > best) {
+            best = gain;
+            bestF = f;
+            bestBin = b;
+            bestGL = GL;
+            bestHL = HL;
+            // with no missing rows here, unseen missing values follow the heavier side
+            bestMissLeft = !hasMissing && HL >= HR;
+          }
+        }
+        if (hasMissing && b < nb - 1) {
+          const GLm = GL + GM;
+          const HLm = HL + HM;
+          const HRm = H - HLm;
+          if (HLm >= mcw && HRm >= mcw) {
+            const gain = score(GLm, HLm) + score(G - GLm, HRm) - parentScore;
+            if (gain > best) {
+              best = gain;
+              bestF = f;
+              bestBin = b;
+              bestGL = GLm;
+              bestHL = HLm;
+              bestMissLeft = true;
+            }
+          }
+        }
+      }
+    }
+    node.feature = bestF;
+    node.bin = bestBin;
+    node.missingLeft = bestMissLeft;
+    node.gain = bestF >= 0 ? best : 0;
+    node.GL = bestGL;
+    node.HL = bestHL;
+  }
+
+  private partition(start: number, end: number, f: number, bin: number, missingLeft: boolean): number {
+    const { idx, tmp } = this;
+    const { codes, rows: n, nBins } = this.bm;
+    const col = f * n;
+    const miss = nBins[f];
+    let l = start;
+    let r = 0;
+    for (let k = start; k < end; k++) {
+      const row = idx[k];
+      const c = codes[col + row];
+      if (c === miss ? missingLeft : c <= bin) idx[l++] = row;
+      else tmp[r++] = row;
+    }
+    idx.set(tmp.subarray(0, r), l);
+    return l;
+  }
+}
+
+/** The leaf a row of the binned matrix reaches (for rows a tree was not grown on). */
+export function leafOfBinnedRow(tree: TreeBuilder, bm: BinnedMatrix, row: number): number {
+  let node = 0;
+  let f = tree.feature[0];
+  while (f >= 0) {
+    const c = bm.codes[f * bm.rows + row];
+    const goLeft = c === bm.nBins[f] ? tree.missingLeft[node] === 1 : c <= tree.bin[node];
+    node = goLeft ? tree.left[node] : tree.right[node];
+    f = tree.feature[node];
+  }
+  return node;
+}
