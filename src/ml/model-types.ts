@@ -2,6 +2,7 @@ import { ParameterError } from './base/errors.js';
 import type { Estimator, EstimatorJSON, Forecaster, Task } from './base/estimator.js';
 import type { Params } from './base/params.js';
 import { neuralModelTypes } from './neural/model-types.js';
+import { linearModelTypes } from './linear/model-types.js';
 
 /**
  * How to build and restore one model.type. `create` validates the
@@ -21,6 +22,7 @@ export interface ModelType {
 /** Every model.type by name. Aliases point at the same entry. Filled in by each estimator family. */
 export const MODEL_TYPES: Record<string, ModelType> = {
   ...neuralModelTypes,
+  ...linearModelTypes,
 };
 
 /** The types on the wire, aliases resolved: `xgboost` is `gradient_boosting`. */
