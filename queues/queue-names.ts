@@ -1,0 +1,12 @@
+import type { QueueKind } from '../config/index.js';
+import type { JobType } from './job-schemas.js';
+
+/** Which queue a job type goes to. */
+export const QUEUE_OF: Record<JobType, QueueKind> = {
+  train: 'train',
+};
+
+/** Redis pub/sub channel on which cancel requests reach every worker. */
+export function cancelChannel(prefix: string): string {
+  return `${prefix}:cancel`;
+}

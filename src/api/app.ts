@@ -1,0 +1,39 @@
+import express, { type Express } from 'express';
+import { collectDefaultMetrics, register } from 'prom-client';
+import { authEnabled, requireBoardAccess } from './auth.js';
+import { bullBoardRouter } from './bull-board.js';
+import type { ApiDeps } from './deps.js';
+import { errorHandler, notFoundHandler } from './errors.js';
+import { datasetRoutes } from './routes/datasets.routes.js';
+import { healthRoutes } from './routes/health.routes.js';
+import { jobRoutes } from './routes/jobs.routes.js';
+import { modelRoutes } from './routes/models.routes.js';
+
+let defaultMetricsStarted = false;
+
+/** The Express app: routes, auth, Bull Board, errors. Listening is the caller's business. */
+export function createApp(deps: ApiDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('query parser', 'simple');
+  if (!authEnabled(deps.config)) deps.logger.warn('no API keys configured: the API is open to anyone who can reach it');
+  if (!defaultMetricsStarted) {
+    collectDefaultMetrics();
+    defaultMetricsStarted = true;
+  }
+
+  app.use(healthRoutes(deps));
+  app.get('/metrics', async (_req, res) => {
+    res.set('Content-Type', register.contentType).send(await register.metrics());
+  });
+  app.use('/admin/queues', requireBoardAccess(deps.config), bullBoardRouter(deps.queues, '/admin/queues'));
+
+  app.use(express.json({ limit: deps.config.api.jsonLimit }));
+  app.use('/v1/datasets', datasetRoutes(deps));
+  app.use('/v1/jobs', jobRoutes(deps));
+  app.use('/v1/models', modelRoutes(deps));
+
+  app.use(notFoundHandler);
+  app.use(errorHandler(deps.logger));
+  return app;
+}

@@ -1,0 +1,64 @@
+import { timingSafeEqual } from 'node:crypto';
+import type { NextFunction, Request, Response } from 'express';
+import type { Config, Role } from '../../config/index.js';
+import { AppError } from '../utils/app-error.js';
+
+const RANK: Record<Role, number> = { viewer: 1, operator: 2, admin: 3 };
+
+function safeEqual(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+/** The key a request carries: `Authorization: Bearer KEY` or `X-API-Key: KEY`. */
+function presentedKey(req: Request): string | undefined {
+  const header = req.get('authorization');
+  if (header?.toLowerCase().startsWith('bearer ')) return header.slice(7).trim();
+  return req.get('x-api-key') ?? undefined;
+}
+
+function roleOf(config: Config, key: string | undefined): Role | undefined {
+  if (!key) return undefined;
+  return config.api.apiKeys.find((k) => safeEqual(k.key, key))?.role;
+}
+
+/** True when API keys are configured; without them the API is open. */
+export function authEnabled(config: Config): boolean {
+  return config.api.apiKeys.length > 0;
+}
+
+/** Requires at least `role` when keys are configured. */
+export function requireRole(config: Config, role: Role) {
+  return (req: Request, _res: Response, next: NextFunction): void => {
+    if (!authEnabled(config)) return next();
+    const key = presentedKey(req);
+    if (!key) return next(new AppError('unauthorized', 'missing API key: send Authorization: Bearer <key> or X-API-Key'));
+    const has = roleOf(config, key);
+    if (!has) return next(new AppError('unauthorized', 'invalid API key'));
+    if (RANK[has] < RANK[role]) return next(new AppError('forbidden', `this endpoint needs the ${role} role; the key has ${has}`));
+    next();
+  };
+}
+
+/**
+ * Bull Board's guard: an admin API key (header, or as the basic-auth
+ * password), or the configured Bull Board user and password. Browsers get a
+ * basic-auth prompt.
+ */
+export function requireBoardAccess(config: Config) {
+  return (req: Request, res: Response, next: NextFunction): void => {
+    if (!authEnabled(config) && !config.api.bullBoard.password) return next();
+    if (roleOf(config, presentedKey(req)) === 'admin') return next();
+    const header = req.get('authorization');
+    if (header?.toLowerCase().startsWith('basic ')) {
+      const [user, ...rest] = Buffer.from(header.slice(6), 'base64').toString('utf8').split(':');
+      const password = rest.join(':');
+      const board = config.api.bullBoard;
+      if (roleOf(config, password) === 'admin') return next();
+      if (board.user && board.password && safeEqual(user, board.user) && safeEqual(password, board.password)) return next();
+    }
+    res.set('WWW-Authenticate', 'Basic realm="trainyard"');
+    next(new AppError('unauthorized', 'Bull Board needs an admin API key or the Bull Board credentials'));
+  };
+}

@@ -1,0 +1,60 @@
+import type { Server } from 'node:http';
+import { ConfigError, loadConfig, type Config } from '../../config/index.js';
+import { createRedis } from '../../queues/connection.js';
+import { JobQueues } from '../../queues/job-queues.js';
+import { JobService } from '../jobs/job-service.js';
+import { openDatabase } from '../registry/database.js';
+import { ModelServer } from '../serving/model-server.js';
+import { validateTrainJob } from '../training/validate-train.js';
+import { createLogger, type Logger } from '../utils/logger.js';
+import { onShutdown } from '../utils/shutdown.js';
+import { createApp } from './app.js';
+import type { ApiDeps } from './deps.js';
+
+/** Connects everything the API needs. */
+export async function buildApiDeps(config: Config, logger: Logger): Promise<ApiDeps> {
+  const db = await openDatabase(config.mongo.url);
+  const redis = createRedis(config.redis.url, 'trainyard-api');
+  const queues = new JobQueues(redis, config.redis.prefix, config);
+  const jobs = new JobService({
+    db,
+    queues,
+    publisher: redis,
+    validators: { train: (spec) => validateTrainJob(db, spec as never) },
+  });
+  const models = new ModelServer(db, { maxInstances: config.api.maxPredictInstances });
+  return { config, logger, db, redis, queues, jobs, models };
+}
+
+export async function closeApiDeps(deps: ApiDeps): Promise<void> {
+  await deps.queues.close();
+  await deps.redis.quit();
+  await deps.db.close();
+}
+
+async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(`api: ${err.message}`);
+      process.exit(1);
+    }
+    throw err;
+  }
+  const logger = createLogger(config.log.level, 'api');
+  const deps = await buildApiDeps(config, logger);
+  const app = createApp(deps);
+  const server: Server = app.listen(config.api.port, config.api.host, () => {
+    logger.info({ port: config.api.port, host: config.api.host }, 'api listening');
+  });
+  onShutdown(logger, [() => new Promise<void>((r) => server.close(() => r())), () => closeApiDeps(deps)]);
+}
+
+if (process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href) {
+  main().catch((err) => {
+    console.error('api failed to start:', err);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,42 @@
+import type { Database } from '../registry/database.js';
+import type { JobProgress } from '../../queues/job-schemas.js';
+
+/**
+ * State changes of the job record, made by the worker that runs the job.
+ * Each update is conditional on the current state, so a late event from a
+ * stalled duplicate never reopens a finished job.
+ */
+const OPEN = { $in: ['queued', 'active'] };
+
+export async function markActive(db: Database, id: string, attempt: number): Promise<boolean> {
+  const res = await db.jobs.updateOne({ _id: id, state: OPEN }, { $set: { state: 'active', attempts: attempt } });
+  if (res.matchedCount !== 1) return false;
+  // no pipeline updates here: FerretDB does not run them
+  await db.jobs.updateOne({ _id: id, startedAt: null }, { $set: { startedAt: new Date() } });
+  return true;
+}
+
+export async function markProgress(db: Database, id: string, progress: JobProgress): Promise<void> {
+  await db.jobs.updateOne({ _id: id, state: OPEN }, { $set: { progress } });
+}
+
+export async function markCompleted(db: Database, id: string, result: unknown): Promise<void> {
+  await db.jobs.updateOne({ _id: id, state: OPEN }, { $set: { state: 'completed', result, error: null, finishedAt: new Date() } });
+}
+
+/** A failed attempt: final ends the job, otherwise it waits for its retry. */
+export async function markFailed(db: Database, id: string, error: { code: string; message: string }, final: boolean, attempts: number): Promise<void> {
+  await db.jobs.updateOne(
+    { _id: id, state: OPEN },
+    { $set: final ? { state: 'failed', error, attempts, finishedAt: new Date() } : { state: 'queued', error, attempts } },
+  );
+}
+
+export async function markCancelled(db: Database, id: string, reason = 'cancelled by request'): Promise<void> {
+  await db.jobs.updateOne({ _id: id, state: OPEN }, { $set: { state: 'cancelled', error: { code: 'cancelled', message: reason }, finishedAt: new Date() } });
+}
+
+export async function isCancelRequested(db: Database, id: string): Promise<boolean> {
+  const doc = await db.jobs.findById(id).select({ cancelRequested: 1 }).lean();
+  return doc?.cancelRequested === true;
+}

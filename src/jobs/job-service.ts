@@ -1,0 +1,163 @@
+import { randomUUID } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import { z } from 'zod';
+import { isJobType, JOB_SCHEMAS, JOB_TYPES, type JobType } from '../../queues/job-schemas.js';
+import type { JobQueues } from '../../queues/job-queues.js';
+import { cancelChannel, QUEUE_OF } from '../../queues/queue-names.js';
+import type { Database } from '../registry/database.js';
+import { isDuplicateKey } from '../registry/database.js';
+import { JOB_STATES } from '../registry/job-record.model.js';
+import { AppError, notFound } from '../utils/app-error.js';
+import { markCancelled } from './job-records.js';
+import { toJobView, type JobView } from './job-view.js';
+
+/** Checks a parsed job spec against the registry (dataset exists, columns, model params) before it is queued. */
+export type JobValidator = (spec: unknown) => Promise<void>;
+
+export interface JobServiceDeps {
+  db: Database;
+  queues: JobQueues;
+  /** publishes cancel requests to the workers */
+  publisher: Redis;
+  validators: Partial<Record<JobType, JobValidator>>;
+}
+
+/** Turns zod issues into `[{path, message}]` for a 400's details. */
+export function zodDetails(err: z.ZodError): Array<{ path: string; message: string }> {
+  return err.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
+}
+
+export function validationError(what: string, err: z.ZodError): AppError {
+  const first = err.issues[0];
+  const where = first.path.length ? ` at '${first.path.join('.')}'` : '';
+  return new AppError('validation_failed', `invalid ${what}${where}: ${first.message}`, { details: zodDetails(err) });
+}
+
+export class JobService {
+  constructor(private readonly deps: JobServiceDeps) {}
+
+  /**
+   * Validates and queues a job. With an idempotency key, a repeated request
+   * returns the first job instead of queueing another.
+   */
+  async submit(body: unknown, idempotencyKey?: string): Promise<{ job: JobView; created: boolean }> {
+    const { db, queues, validators } = this.deps;
+    const type = (body as { type?: unknown } | null)?.type;
+    if (!isJobType(type)) {
+      throw new AppError('validation_failed', `unknown job type ${JSON.stringify(type)}; known types: ${JOB_TYPES.join(', ')}`);
+    }
+    const parsed = JOB_SCHEMAS[type].safeParse(body);
+    if (!parsed.success) throw validationError(`${type} job`, parsed.error);
+    if (idempotencyKey) {
+      const existing = await this.byIdempotencyKey(idempotencyKey);
+      if (existing) return { job: existing, created: false };
+    }
+    await validators[type]?.(parsed.data);
+
+    const id = randomUUID();
+    if (idempotencyKey) {
+      try {
+        await db.idempotency.create({ _id: idempotencyKey, jobId: id });
+      } catch (err) {
+        if (!isDuplicateKey(err)) throw err;
+        const existing = await this.byIdempotencyKey(idempotencyKey, 20);
+        if (existing) return { job: existing, created: false };
+        throw new AppError('conflict', `a job with Idempotency-Key '${idempotencyKey}' is being created; retry shortly`);
+      }
+    }
+    const spec = body as Record<string, unknown>;
+    const record = await db.jobs.create({
+      _id: id,
+      type,
+      state: 'queued',
+      modelName: typeof spec.model_name === 'string' ? spec.model_name : null,
+      dataset: typeof spec.dataset === 'string' ? spec.dataset : null,
+      spec,
+    });
+    try {
+      await queues.get(QUEUE_OF[type]).add(type, spec, { jobId: id });
+    } catch (err) {
+      await db.jobs.updateOne({ _id: id }, { $set: { state: 'failed', error: { code: 'enqueue_failed', message: String(err) }, finishedAt: new Date() } });
+      throw new AppError('not_ready', `could not queue the job: ${(err as Error).message}`, { cause: err });
+    }
+    return { job: toJobView(record.toObject()), created: true };
+  }
+
+  private async byIdempotencyKey(key: string, waitTries = 0): Promise<JobView | null> {
+    for (let i = 0; ; i++) {
+      const entry = await this.deps.db.idempotency.findById(key).lean();
+      if (entry) {
+        const job = await this.deps.db.jobs.findById(entry.jobId).lean();
+        if (job) return toJobView(job);
+      }
+      if (i >= waitTries) return null;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
+  async get(id: string): Promise<JobView> {
+    const doc = await this.deps.db.jobs.findById(id).lean();
+    if (!doc) throw notFound('job', id);
+    return toJobView(doc);
+  }
+
+  /** Searches the job records in MongoDB (never a Redis scan). */
+  async search(query: JobQuery): Promise<{ jobs: JobView[]; total: number }> {
+    const filter: Record<string, unknown> = {};
+    if (query.type) filter.type = query.type;
+    if (query.state) filter.state = query.state;
+    if (query.model) filter.modelName = query.model;
+    if (query.since || query.until) {
+      filter.createdAt = { ...(query.since ? { $gte: query.since } : {}), ...(query.until ? { $lte: query.until } : {}) };
+    }
+    const [docs, total] = await Promise.all([
+      this.deps.db.jobs.find(filter).sort({ createdAt: -1 }).skip(query.offset).limit(query.limit).lean(),
+      this.deps.db.jobs.countDocuments(filter),
+    ]);
+    return { jobs: docs.map(toJobView), total };
+  }
+
+  /**
+   * Cancels a job: a waiting one is removed from its queue; a running one is
+   * told to stop through Redis pub/sub, and its worker aborts its threads.
+   */
+  async cancel(id: string): Promise<JobView> {
+    const { db, queues, publisher } = this.deps;
+    const doc = await db.jobs.findById(id).lean();
+    if (!doc) throw notFound('job', id);
+    if (!['queued', 'active'].includes(doc.state)) {
+      throw new AppError('conflict', `job '${id}' is already ${doc.state}; only queued or active jobs can be cancelled`);
+    }
+    await db.jobs.updateOne({ _id: id }, { $set: { cancelRequested: true } });
+    const job = await queues.get(QUEUE_OF[doc.type as JobType]).getJob(id);
+    const state = job ? await job.getState() : 'unknown';
+    if (job && ['waiting', 'delayed', 'prioritized', 'waiting-children'].includes(state)) {
+      try {
+        await job.remove();
+        await markCancelled(db, id);
+        return this.get(id);
+      } catch {
+        // it became active meanwhile: fall through to the running-job path
+      }
+    }
+    if (!job || state === 'unknown') {
+      await markCancelled(db, id);
+      return this.get(id);
+    }
+    await publisher.publish(cancelChannel(queues.prefix), id);
+    return this.get(id);
+  }
+}
+
+export const jobQuerySchema = z
+  .object({
+    type: z.enum(JOB_TYPES as [JobType, ...JobType[]]).optional(),
+    state: z.enum(JOB_STATES).optional(),
+    model: z.string().optional(),
+    since: z.coerce.date().optional(),
+    until: z.coerce.date().optional(),
+    limit: z.coerce.number().int().min(1).max(500).default(50),
+    offset: z.coerce.number().int().min(0).default(0),
+  })
+  .strict();
+export type JobQuery = z.infer<typeof jobQuerySchema>;

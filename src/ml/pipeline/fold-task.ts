@@ -1,0 +1,84 @@
+import { DataError, NotFittedError, ParameterError } from '../base/errors.js';
+import type { Table } from '../data/table.js';
+import { ModelPipeline, type PipelineSpec } from './model-pipeline.js';
+
+/**
+ * The work a thread does for one CV fold or the final fit. Pure functions of
+ * structured-cloneable payloads, so a Piscina task file can default-export
+ * them. Errors the user caused come back as values: custom error classes do
+ * not survive the trip across threads.
+ */
+export type TaskOutcome<T> = ({ ok: true } & T) | { ok: false; error: { name: string; message: string; details?: unknown } };
+
+export interface FoldPayload {
+  spec: PipelineSpec;
+  table: Table;
+  trainIdx: Int32Array;
+  testIdx: Int32Array;
+}
+
+export interface FoldResult {
+  metrics: Record<string, number | null>;
+  trainRows: number;
+  testRows: number;
+  fitMs: number;
+}
+
+export interface FitPayload {
+  spec: PipelineSpec;
+  table: Table;
+}
+
+export interface FitResult {
+  /** the fitted pipeline's JSON text: the model artifact */
+  model: string;
+  featureSchema: Array<{ name: string; kind: string }>;
+  classes: Array<number | string> | null;
+  fitMs: number;
+}
+
+function userError(err: unknown): TaskOutcome<never> | null {
+  if (err instanceof DataError || err instanceof ParameterError || err instanceof NotFittedError) {
+    return { ok: false, error: { name: err.name, message: err.message, details: err instanceof DataError ? err.details : undefined } };
+  }
+  return null;
+}
+
+function finite(metrics: Record<string, number | null>): Record<string, number | null> {
+  const out: Record<string, number | null> = {};
+  for (const [k, v] of Object.entries(metrics)) out[k] = v !== null && Number.isFinite(v) ? v : null;
+  return out;
+}
+
+export function runFold(p: FoldPayload): TaskOutcome<FoldResult> {
+  try {
+    const t0 = performance.now();
+    const pipeline = new ModelPipeline(p.spec).fit(p.table, p.trainIdx);
+    const fitMs = performance.now() - t0;
+    const metrics = finite(pipeline.evaluate(p.table, p.testIdx));
+    return { ok: true, metrics, trainRows: p.trainIdx.length, testRows: p.testIdx.length, fitMs };
+  } catch (err) {
+    const outcome = userError(err);
+    if (outcome) return outcome;
+    throw err;
+  }
+}
+
+export function fitFinal(p: FitPayload): TaskOutcome<FitResult> {
+  try {
+    const t0 = performance.now();
+    const pipeline = new ModelPipeline(p.spec).fit(p.table);
+    const fitMs = performance.now() - t0;
+    return {
+      ok: true,
+      model: JSON.stringify(pipeline.toJSON()),
+      featureSchema: pipeline.featureSchema.map((f) => ({ name: f.name, kind: f.kind })),
+      classes: pipeline.classes ? [...pipeline.classes] : null,
+      fitMs,
+    };
+  } catch (err) {
+    const outcome = userError(err);
+    if (outcome) return outcome;
+    throw err;
+  }
+}

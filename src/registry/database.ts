@@ -1,0 +1,45 @@
+import mongoose, { type Connection, type Model } from 'mongoose';
+import type { ArtifactStore } from './artifact-store.js';
+import { datasetModel, type DatasetDoc } from './dataset.model.js';
+import { GridFsArtifactStore } from './gridfs-artifact-store.js';
+import { idempotencyModel, jobRecordModel, type JobRecordDoc } from './job-record.model.js';
+import { modelVersionModel, type ModelVersionDoc } from './model-version.model.js';
+import { queueHealthModel, type QueueHealthDoc } from './queue-health.model.js';
+import { registeredModelModel, type RegisteredModelDoc } from './registered-model.model.js';
+
+/** The MongoDB side of the cluster: one connection, its models and the artifact store. */
+export interface Database {
+  conn: Connection;
+  datasets: Model<DatasetDoc>;
+  registeredModels: Model<RegisteredModelDoc>;
+  modelVersions: Model<ModelVersionDoc>;
+  jobs: Model<JobRecordDoc>;
+  idempotency: Model<{ _id: string; jobId: string }>;
+  queueHealth: Model<QueueHealthDoc>;
+  artifacts: ArtifactStore;
+  close(): Promise<void>;
+}
+
+/** Connects, builds the indexes (unique ones carry the exactly-once guarantees) and returns the handles. */
+export async function openDatabase(url: string): Promise<Database> {
+  const conn = mongoose.createConnection(url, { serverSelectionTimeoutMS: 10_000, autoIndex: false });
+  await conn.asPromise();
+  const db: Database = {
+    conn,
+    datasets: datasetModel(conn),
+    registeredModels: registeredModelModel(conn),
+    modelVersions: modelVersionModel(conn),
+    jobs: jobRecordModel(conn),
+    idempotency: idempotencyModel(conn),
+    queueHealth: queueHealthModel(conn),
+    artifacts: new GridFsArtifactStore(conn),
+    close: () => conn.close(),
+  };
+  await Promise.all([db.datasets, db.registeredModels, db.modelVersions, db.jobs, db.queueHealth].map((m) => m.createIndexes()));
+  return db;
+}
+
+/** True for MongoDB's duplicate-key error (a unique index said no). */
+export function isDuplicateKey(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && (err as { code?: number }).code === 11000;
+}

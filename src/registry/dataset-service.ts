@@ -1,0 +1,110 @@
+import { mongo } from 'mongoose';
+import { parseCsv, toCsv } from '../ml/data/csv.js';
+import { describeColumns, type Table } from '../ml/data/table.js';
+import { AppError, notFound } from '../utils/app-error.js';
+import type { Database } from './database.js';
+import { isDuplicateKey } from './database.js';
+import type { DatasetDoc } from './dataset.model.js';
+
+/** A dataset as the API shows it. */
+export interface DatasetView {
+  id: string;
+  name: string;
+  version: number;
+  rows: number;
+  columns: Array<{ name: string; type: string }>;
+  sha256: string;
+  size_bytes: number;
+  source: unknown;
+  created_at: string;
+}
+
+export function toDatasetView(doc: DatasetDoc): DatasetView {
+  return {
+    id: String(doc._id),
+    name: doc.name,
+    version: doc.version,
+    rows: doc.rowCount,
+    columns: doc.columns.map((c) => ({ name: c.name, type: c.type })),
+    sha256: doc.sha256,
+    size_bytes: doc.sizeBytes,
+    source: doc.source,
+    created_at: (doc as unknown as { createdAt: Date }).createdAt.toISOString(),
+  };
+}
+
+const NAME_RE = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
+
+export function checkDatasetName(name: unknown): string {
+  if (typeof name !== 'string' || !NAME_RE.test(name)) {
+    throw new AppError('validation_failed', `dataset name must be 1-128 letters, digits, '_', '.' or '-', starting with a letter or digit; got ${JSON.stringify(name)}`);
+  }
+  return name;
+}
+
+/**
+ * Stores a table as a new version of the named dataset: CSV bytes in GridFS,
+ * description in MongoDB. Versions count up per name; two concurrent uploads
+ * of one name get different versions thanks to the unique (name, version) index.
+ */
+export async function saveDataset(db: Database, name: string, table: Table, csvText?: string, source: Record<string, unknown> = { kind: 'upload' }): Promise<DatasetDoc> {
+  checkDatasetName(name);
+  if (table.rowCount === 0) throw new AppError('validation_failed', `dataset '${name}' is empty: it needs at least one data row`);
+  const bytes = Buffer.from(csvText ?? toCsv(table));
+  const info = await db.artifacts.put(`${name}.csv`, bytes, { kind: 'dataset', name });
+  return insertDatasetVersion(db, name, { rowCount: table.rowCount, columns: describeColumns(table) }, info, source);
+}
+
+/** Registers already-stored CSV bytes (a streamed write) as a new dataset version. */
+export async function insertDatasetVersion(
+  db: Database,
+  name: string,
+  shape: { rowCount: number; columns: Array<{ name: string; type: string }> },
+  info: { id: string; sha256: string; sizeBytes: number },
+  source: Record<string, unknown>,
+): Promise<DatasetDoc> {
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const last = await db.datasets.findOne({ name }).sort({ version: -1 }).select({ version: 1 }).lean();
+    try {
+      const doc = await db.datasets.create({
+        name,
+        version: (last?.version ?? 0) + 1,
+        rowCount: shape.rowCount,
+        columns: shape.columns,
+        sha256: info.sha256,
+        sizeBytes: info.sizeBytes,
+        fileId: new mongo.ObjectId(info.id),
+        source,
+      });
+      return doc.toObject() as DatasetDoc;
+    } catch (err) {
+      if (!isDuplicateKey(err)) {
+        await db.artifacts.delete(info.id);
+        throw err;
+      }
+    }
+  }
+  await db.artifacts.delete(info.id);
+  throw new AppError('conflict', `could not allocate a version for dataset '${name}' (too many concurrent uploads)`);
+}
+
+/** Finds a dataset by id, by `name` (latest version) or by `name@version`. */
+export async function resolveDataset(db: Database, ref: string): Promise<DatasetDoc> {
+  let doc: DatasetDoc | null = null;
+  if (mongo.ObjectId.isValid(ref) && /^[0-9a-f]{24}$/i.test(ref)) doc = await db.datasets.findById(ref).lean<DatasetDoc>();
+  if (!doc) {
+    const at = ref.lastIndexOf('@');
+    const name = at > 0 ? ref.slice(0, at) : ref;
+    const version = at > 0 ? Number(ref.slice(at + 1)) : undefined;
+    const q = version !== undefined && Number.isInteger(version) ? { name, version } : { name };
+    doc = await db.datasets.findOne(q).sort({ version: -1 }).lean<DatasetDoc>();
+  }
+  if (!doc) throw notFound('dataset', ref);
+  return doc;
+}
+
+/** Reads a dataset's CSV from GridFS (sha256 verified) and parses it. */
+export async function loadDatasetTable(db: Database, doc: DatasetDoc): Promise<Table> {
+  const bytes = await db.artifacts.get(String(doc.fileId), doc.sha256);
+  return parseCsv(bytes.toString('utf8'));
+}

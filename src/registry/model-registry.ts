@@ -1,0 +1,162 @@
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { mongo } from 'mongoose';
+import { AppError, notFound } from '../utils/app-error.js';
+import type { Database } from './database.js';
+import { isDuplicateKey } from './database.js';
+import type { ModelVersionDoc } from './model-version.model.js';
+
+/** Where a version came from. */
+export interface Lineage {
+  dataset: { id: string; name: string; version: number; sha256: string };
+  job_id: string;
+  job_type: string;
+  hyperparameters: Record<string, unknown>;
+  package_version: string;
+  parent_version?: string | null;
+  study_id?: string | null;
+  trial_number?: number | null;
+}
+
+export interface NewVersion {
+  modelName: string;
+  /** from the config's `model.version`; else the next number */
+  version?: string;
+  task: string;
+  type: string;
+  target: string;
+  features: string[];
+  featureSchema: unknown;
+  classes: unknown;
+  hyperparameters: Record<string, unknown>;
+  config: unknown;
+  metrics: Record<string, unknown>;
+  cvMetrics: Record<string, unknown>;
+  /** the fitted pipeline's JSON text */
+  model: string;
+  lineage: Lineage;
+  sourceJobId: string;
+  monitoring?: unknown;
+}
+
+export const ARTIFACT_FORMAT = 'trainyard.pipeline+json.gz';
+
+/**
+ * Registers a model version exactly once per source job: a retried job finds
+ * the version its first attempt made (unique index on sourceJobId).
+ */
+export async function registerVersion(db: Database, input: NewVersion): Promise<ModelVersionDoc> {
+  const existing = await db.modelVersions.findOne({ sourceJobId: input.sourceJobId }).lean<ModelVersionDoc>();
+  if (existing) return existing;
+  if (input.version && (await db.modelVersions.exists({ modelName: input.modelName, version: input.version }))) {
+    throw new AppError('conflict', `version '${input.version}' of model '${input.modelName}' already exists`);
+  }
+  const bytes = gzipSync(Buffer.from(input.model));
+  const artifact = await db.artifacts.put(`${input.modelName}.model.json.gz`, bytes, { kind: 'model', model: input.modelName, job: input.sourceJobId });
+  await db.registeredModels.updateOne(
+    { name: input.modelName },
+    { $setOnInsert: { name: input.modelName, description: '' }, $set: { task: input.task, monitoring: input.monitoring ?? {} } },
+    { upsert: true },
+  ).catch((err) => {
+    if (!isDuplicateKey(err)) throw err;
+  });
+  for (let attempt = 0; attempt < 10; attempt++) {
+    const last = await db.modelVersions.findOne({ modelName: input.modelName }).sort({ seq: -1 }).select({ seq: 1 }).lean();
+    const seq = (last?.seq ?? 0) + 1;
+    try {
+      const doc = await db.modelVersions.create({
+        modelName: input.modelName,
+        version: input.version ?? String(seq),
+        seq,
+        task: input.task,
+        type: input.type,
+        target: input.target,
+        features: input.features,
+        featureSchema: input.featureSchema,
+        classes: input.classes,
+        hyperparameters: input.hyperparameters,
+        config: input.config,
+        metrics: input.metrics,
+        cvMetrics: input.cvMetrics,
+        artifact: { fileId: new mongo.ObjectId(artifact.id), sha256: artifact.sha256, sizeBytes: artifact.sizeBytes, format: ARTIFACT_FORMAT },
+        lineage: input.lineage,
+        sourceJobId: input.sourceJobId,
+      });
+      return doc.toObject() as ModelVersionDoc;
+    } catch (err) {
+      if (!isDuplicateKey(err)) {
+        await db.artifacts.delete(artifact.id);
+        throw err;
+      }
+      const mine = await db.modelVersions.findOne({ sourceJobId: input.sourceJobId }).lean<ModelVersionDoc>();
+      if (mine) {
+        await db.artifacts.delete(artifact.id);
+        return mine;
+      }
+      if (input.version) {
+        await db.artifacts.delete(artifact.id);
+        throw new AppError('conflict', `version '${input.version}' of model '${input.modelName}' already exists`);
+      }
+    }
+  }
+  await db.artifacts.delete(artifact.id);
+  throw new AppError('conflict', `could not allocate a version for model '${input.modelName}'`);
+}
+
+/** A version by number/label, or the latest when none is given. */
+export async function findVersion(db: Database, modelName: string, version?: string): Promise<ModelVersionDoc> {
+  const doc = version
+    ? await db.modelVersions.findOne({ modelName, version }).lean<ModelVersionDoc>()
+    : await db.modelVersions.findOne({ modelName, status: 'ready' }).sort({ seq: -1 }).lean<ModelVersionDoc>();
+  if (!doc) {
+    if (!(await db.registeredModels.exists({ name: modelName }))) throw notFound('model', modelName);
+    throw notFound(`version of model '${modelName}'`, version ?? 'latest');
+  }
+  return doc;
+}
+
+/** Reads a version's artifact (sha256 verified) and returns the pipeline JSON. */
+export async function loadModelArtifact(db: Database, doc: ModelVersionDoc): Promise<unknown> {
+  const bytes = await db.artifacts.get(String(doc.artifact.fileId), doc.artifact.sha256);
+  return JSON.parse(gunzipSync(bytes).toString('utf8'));
+}
+
+export interface VersionView {
+  model_name: string;
+  version: string;
+  status: string;
+  task: string;
+  type: string;
+  target: string;
+  features: string[];
+  classes: unknown;
+  hyperparameters: unknown;
+  config: unknown;
+  metrics: unknown;
+  cv_metrics: unknown;
+  artifact: { sha256: string; size_bytes: number; format: string };
+  lineage: unknown;
+  source_job_id: string;
+  created_at: string | null;
+}
+
+export function toVersionView(doc: ModelVersionDoc): VersionView {
+  const created = (doc as unknown as { createdAt?: Date }).createdAt;
+  return {
+    model_name: doc.modelName,
+    version: doc.version,
+    status: doc.status ?? 'ready',
+    task: doc.task,
+    type: doc.type,
+    target: doc.target,
+    features: doc.features ?? [],
+    classes: doc.classes ?? null,
+    hyperparameters: doc.hyperparameters ?? {},
+    config: doc.config,
+    metrics: doc.metrics ?? {},
+    cv_metrics: doc.cvMetrics ?? {},
+    artifact: { sha256: doc.artifact.sha256, size_bytes: doc.artifact.sizeBytes, format: doc.artifact.format },
+    lineage: doc.lineage,
+    source_job_id: doc.sourceJobId,
+    created_at: created ? created.toISOString() : null,
+  };
+}

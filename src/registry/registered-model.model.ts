@@ -1,0 +1,18 @@
+import { Schema, type Connection, type InferSchemaType, type Model } from 'mongoose';
+
+const registeredModelSchema = new Schema(
+  {
+    name: { type: String, required: true, unique: true },
+    description: { type: String, default: '' },
+    task: { type: String, required: true },
+    /** the monitoring block of the latest version's config */
+    monitoring: { type: Schema.Types.Mixed, default: {} },
+  },
+  { timestamps: true, collection: 'registered_models' },
+);
+
+export type RegisteredModelDoc = InferSchemaType<typeof registeredModelSchema>;
+
+export function registeredModelModel(conn: Connection): Model<RegisteredModelDoc> {
+  return (conn.models.RegisteredModel as Model<RegisteredModelDoc>) ?? conn.model<RegisteredModelDoc>('RegisteredModel', registeredModelSchema);
+}

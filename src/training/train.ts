@@ -1,0 +1,133 @@
+import { UnrecoverableError } from 'bullmq';
+import type { JobProgress, TrainJob, TrainResult } from '../../queues/job-schemas.js';
+import { findColumn, type Table } from '../ml/data/table.js';
+import type { FitResult, FoldResult, TaskOutcome } from '../ml/pipeline/fold-task.js';
+import type { PipelineSpec } from '../ml/pipeline/model-pipeline.js';
+import type { Database } from '../registry/database.js';
+import { loadDatasetTable, resolveDataset } from '../registry/dataset-service.js';
+import { registerVersion, type Lineage } from '../registry/model-registry.js';
+import { makeFolds } from './cv-splits.js';
+import { inferTask } from './infer-task.js';
+import { shareTable } from './share-table.js';
+import type { TaskRunner } from './task-runner.js';
+
+/** What a train job needs from its worker. */
+export interface TrainContext {
+  db: Database;
+  runner: TaskRunner;
+  jobId: string;
+  packageVersion: string;
+  signal?: AbortSignal;
+  progress(p: JobProgress): Promise<void>;
+}
+
+/** A failure retrying cannot fix (bad data or parameters): the job fails at once. */
+export function unrecoverable<T>(outcome: TaskOutcome<T>): asserts outcome is { ok: true } & T {
+  if (!outcome.ok) throw new UnrecoverableError(`${outcome.error.name}: ${outcome.error.message}`);
+}
+
+/** The pipeline spec of a train job, given its task. */
+export function pipelineSpec(job: TrainJob, task: PipelineSpec['task']): PipelineSpec {
+  return {
+    type: job.model.type,
+    hyperparameters: job.model.hyperparameters as PipelineSpec['hyperparameters'],
+    task,
+    target: job.target,
+    features: job.features,
+    training: job.model.training,
+  };
+}
+
+/** Checks the columns a job names exist in the table; a missing one fails the job for good. */
+export function checkColumns(table: Table, job: { target: string; features?: string[]; dataset: string }): void {
+  for (const name of [job.target, ...(job.features ?? [])]) {
+    if (!findColumn(table, name)) {
+      throw new UnrecoverableError(`column '${name}' is not in dataset '${job.dataset}' (columns: ${table.columns.map((c) => c.name).join(', ')})`);
+    }
+  }
+}
+
+/**
+ * Cross-validates in parallel threads, fits on all rows, stores the model in
+ * GridFS and registers a version with lineage. A retry after a crash finds
+ * the version the first attempt registered and returns it.
+ */
+export async function runTrainJob(job: TrainJob, ctx: TrainContext): Promise<TrainResult> {
+  const { db, runner, signal } = ctx;
+  const already = await db.modelVersions.findOne({ sourceJobId: ctx.jobId }).lean();
+  if (already) return resultOf(already.modelName, already.version, already.metrics, already.cvMetrics);
+
+  const datasetDoc = await resolveDataset(db, job.dataset);
+  const raw = await loadDatasetTable(db, datasetDoc);
+  checkColumns(raw, job);
+  const task = job.task ?? inferTask(job.model.type, raw, job.target);
+  const spec = pipelineSpec(job, task);
+  const table = shareTable(raw);
+
+  const cv = job.cv ?? { folds: 5, shuffle: true, seed: 0 };
+  const folds = makeFolds(task, table, job.target, cv);
+  let done = 0;
+  const total = folds.length + 1;
+  await ctx.progress({ stage: 'cross_validation', done, total });
+  const foldResults = await Promise.all(
+    folds.map(async ([trainIdx, testIdx]) => {
+      const r = await runner.run<TaskOutcome<FoldResult>>('cv-fold', { spec, table, trainIdx, testIdx }, { signal });
+      unrecoverable(r);
+      done += 1;
+      await ctx.progress({ stage: 'cross_validation', done, total });
+      return r;
+    }),
+  );
+  const cvMetrics = aggregate(foldResults.map((r) => r.metrics));
+
+  await ctx.progress({ stage: 'final_fit', done, total });
+  const fit = await runner.run<TaskOutcome<FitResult>>('fit', { spec, table }, { signal });
+  unrecoverable(fit);
+
+  const metrics = Object.fromEntries(Object.entries(cvMetrics).map(([k, v]) => [k, v.mean]));
+  const lineage: Lineage = {
+    dataset: { id: String(datasetDoc._id), name: datasetDoc.name, version: datasetDoc.version, sha256: datasetDoc.sha256 },
+    job_id: ctx.jobId,
+    job_type: 'train',
+    hyperparameters: job.model.hyperparameters,
+    package_version: ctx.packageVersion,
+  };
+  const version = await registerVersion(db, {
+    modelName: job.model_name,
+    version: job.model.version,
+    task,
+    type: job.model.type,
+    target: job.target,
+    features: fit.featureSchema.map((f) => f.name),
+    featureSchema: fit.featureSchema,
+    classes: fit.classes,
+    hyperparameters: job.model.hyperparameters,
+    config: job.model,
+    metrics,
+    cvMetrics,
+    model: fit.model,
+    lineage,
+    sourceJobId: ctx.jobId,
+    monitoring: job.model.monitoring,
+  });
+  await ctx.progress({ stage: 'registered', done: total, total });
+  return resultOf(version.modelName, version.version, version.metrics, version.cvMetrics);
+}
+
+type CvMetrics = TrainResult['cv_metrics'];
+
+function aggregate(perFold: Array<Record<string, number | null>>): CvMetrics {
+  const out: CvMetrics = {};
+  for (const name of Object.keys(perFold[0] ?? {})) {
+    const folds = perFold.map((m) => m[name] ?? null);
+    const vals = folds.filter((v): v is number => v !== null);
+    const mean = vals.length ? vals.reduce((a, b) => a + b, 0) / vals.length : null;
+    const std = mean === null ? null : Math.sqrt(vals.reduce((a, b) => a + (b - mean) ** 2, 0) / vals.length);
+    out[name] = { mean, std, folds };
+  }
+  return out;
+}
+
+function resultOf(modelName: string, version: string, metrics: unknown, cvMetrics: unknown): TrainResult {
+  return { model_name: modelName, version, metrics: metrics as TrainResult['metrics'], cv_metrics: cvMetrics as CvMetrics };
+}

@@ -1,0 +1,39 @@
+import { ParameterError } from '../ml/base/errors.js';
+import { getModelType } from '../ml/model-types.js';
+import { ModelPipeline } from '../ml/pipeline/model-pipeline.js';
+import type { TrainJob } from '../../queues/job-schemas.js';
+import type { Database } from '../registry/database.js';
+import { resolveDataset } from '../registry/dataset-service.js';
+import { AppError } from '../utils/app-error.js';
+
+/**
+ * Checks a train job against the registry before it is queued, so that bad
+ * input is a 4xx now rather than a failed job later.
+ */
+export async function validateTrainJob(db: Database, job: TrainJob): Promise<void> {
+  const dataset = await resolveDataset(db, job.dataset);
+  const names = dataset.columns.map((c) => c.name);
+  for (const [what, name] of [['target', job.target], ...(job.features ?? []).map((f) => ['feature', f])] as const) {
+    if (!names.includes(name)) {
+      throw new AppError('validation_failed', `${what} column '${name}' is not in dataset '${dataset.name}' (columns: ${names.join(', ')})`);
+    }
+  }
+  if (job.features?.includes(job.target)) {
+    throw new AppError('validation_failed', `the target column '${job.target}' cannot also be a feature`);
+  }
+  const folds = job.cv?.folds ?? 5;
+  if (dataset.rowCount < folds) {
+    throw new AppError('validation_failed', `dataset '${dataset.name}' has ${dataset.rowCount} rows, fewer than the ${folds} cross-validation folds`);
+  }
+  try {
+    const tasks = getModelType(job.model.type).tasks;
+    const task = job.task ?? tasks[0];
+    new ModelPipeline({ type: job.model.type, hyperparameters: job.model.hyperparameters as never, task, target: job.target, features: job.features });
+  } catch (err) {
+    if (err instanceof ParameterError) throw new AppError('validation_failed', err.message, { details: { parameter: err.parameter } });
+    throw err;
+  }
+  if (job.model.version && (await db.modelVersions.exists({ modelName: job.model_name, version: job.model.version }))) {
+    throw new AppError('conflict', `version '${job.model.version}' of model '${job.model_name}' already exists; bump model.version or leave it out`);
+  }
+}

@@ -1,0 +1,50 @@
+import os from 'node:os';
+import { schedule } from 'node-cron';
+import { ConfigError, loadConfig, type Config } from '../config/index.js';
+import { createRedis } from '../queues/connection.js';
+import { JobQueues } from '../queues/job-queues.js';
+import { createLogger } from '../src/utils/logger.js';
+import { onShutdown } from '../src/utils/shutdown.js';
+
+/**
+ * The scheduler process: on every cron tick it enqueues the monitoring jobs
+ * for that tick. Job ids are derived from the tick, so two schedulers
+ * enqueue one job per tick (BullMQ ignores a second add with the same id),
+ * and the snapshot's unique tick in MongoDB guards the write as well.
+ */
+async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(`scheduler: ${err.message}`);
+      process.exit(1);
+    }
+    throw err;
+  }
+  const logger = createLogger(config.log.level, 'scheduler');
+  const connection = createRedis(config.redis.url, 'trainyard-scheduler');
+  const queues = new JobQueues(connection, config.redis.prefix, config);
+  const me = `${os.hostname()}:${process.pid}`;
+  const monitoring = queues.get('monitoring');
+
+  const task = schedule(config.scheduler.cron, async (ctx) => {
+    const at = new Date(ctx.date);
+    at.setMilliseconds(0);
+    const tick = at.toISOString();
+    try {
+      await monitoring.add('queue_health', { type: 'queue_health', tick, scheduler: me }, { jobId: `queue_health:${tick}`, attempts: 2 });
+      logger.debug({ tick }, 'tick enqueued');
+    } catch (err) {
+      logger.error({ err, tick }, 'could not enqueue the tick');
+    }
+  });
+  logger.info({ cron: config.scheduler.cron, prefix: config.redis.prefix }, 'scheduler running');
+  onShutdown(logger, [async () => task.stop(), () => queues.close(), () => connection.quit()]);
+}
+
+main().catch((err) => {
+  console.error('scheduler failed to start:', err);
+  process.exit(1);
+});

@@ -1,0 +1,90 @@
+import os from 'node:os';
+import { parseArgs } from 'node:util';
+import { Worker, type Processor } from 'bullmq';
+import { ConfigError, loadConfig, type Config, type QueueKind } from '../config/index.js';
+import { createRedis } from '../queues/connection.js';
+import { JobQueues } from '../queues/job-queues.js';
+import { cancelChannel } from '../queues/queue-names.js';
+import { openDatabase } from '../src/registry/database.js';
+import { createLogger } from '../src/utils/logger.js';
+import { onShutdown } from '../src/utils/shutdown.js';
+import { monitoringProcessor } from './processors/monitoring.processor.js';
+import { trainProcessor } from './processors/train.processor.js';
+import { PiscinaTaskRunner } from './thread-pool.js';
+
+/**
+ * A worker process: consumes the configured queues (or `--queues a,b`), runs
+ * heavy work in its Piscina pool, and shuts down gracefully on SIGTERM/SIGINT:
+ * it stops taking jobs, lets active ones finish for a grace period, then hands
+ * the rest back (their locks lapse and another worker resumes them).
+ */
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { queues: { type: 'string' }, threads: { type: 'string' } } });
+  let config: Config;
+  try {
+    config = loadConfig({
+      overrides: {
+        ...(values.queues ? { worker: { queues: values.queues.split(',').map((s) => s.trim()) } } : {}),
+        ...(values.threads ? { worker: { poolThreads: values.threads } } : {}),
+      },
+    });
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(`worker: ${err.message}`);
+      process.exit(1);
+    }
+    throw err;
+  }
+  const logger = createLogger(config.log.level, 'worker');
+  const db = await openDatabase(config.mongo.url);
+  const connection = createRedis(config.redis.url, 'trainyard-worker');
+  const queues = new JobQueues(connection, config.redis.prefix, config);
+  const runner = new PiscinaTaskRunner(config.worker.poolThreads);
+  const processors: Partial<Record<QueueKind, Processor>> = {
+    train: trainProcessor({ db, runner, logger, packageVersion: config.version }),
+    monitoring: monitoringProcessor({ db, queues, logger, ttlDays: config.scheduler.snapshotTtlDays }),
+  };
+  const workers = config.worker.queues
+    .filter((kind) => processors[kind])
+    .map(
+      (kind) =>
+        new Worker(kind, processors[kind]!, {
+          connection,
+          prefix: config.redis.prefix,
+          concurrency: config.worker.concurrency,
+          lockDuration: config.worker.lockDurationMs,
+          stalledInterval: config.worker.stalledIntervalMs,
+          maxStalledCount: 2,
+          name: `${os.hostname()}:${process.pid}`,
+        }),
+    );
+  for (const w of workers) w.on('error', (err) => logger.error({ err, queue: w.name }, 'worker error'));
+
+  const subscriber = connection.duplicate();
+  await subscriber.subscribe(cancelChannel(config.redis.prefix));
+  subscriber.on('message', (_channel, jobId: string) => {
+    for (const w of workers) if (w.cancelJob(jobId, 'cancelled by request')) logger.info({ job: jobId }, 'cancelling job');
+  });
+
+  logger.info({ queues: workers.map((w) => w.name), threads: runner.threads, prefix: config.redis.prefix }, 'worker ready');
+  onShutdown(logger, [
+    async () => {
+      const grace = new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), Math.max(1000, config.worker.lockDurationMs / 2)).unref());
+      const closed = Promise.all(workers.map((w) => w.close())).then(() => 'closed' as const);
+      if ((await Promise.race([closed, grace])) === 'timeout') {
+        logger.warn('active jobs still running at shutdown: handing them back');
+        await Promise.all(workers.map((w) => w.close(true)));
+      }
+    },
+    () => runner.close(),
+    () => subscriber.quit(),
+    () => queues.close(),
+    () => connection.quit(),
+    () => db.close(),
+  ]);
+}
+
+main().catch((err) => {
+  console.error('worker failed to start:', err);
+  process.exit(1);
+});
