@@ -1,0 +1,1 @@
+export * from './permutation-importance.js';

@@ -1,0 +1,10 @@
+export * from './check-cv.js';
+export * from './group-k-fold.js';
+export * from './k-fold.js';
+export { numpyArgsort } from './numpy-argsort.js';
+export * from './shuffle-split.js';
+export type { Fold, Groups, SplitSamples, Splitter } from './splitter.js';
+export * from './stratified-k-fold.js';
+export * from './stratified-shuffle-split.js';
+export * from './time-series-split.js';
+export * from './train-test-split.js';
