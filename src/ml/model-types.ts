@@ -2,7 +2,9 @@ import { ParameterError } from './base/errors.js';
 import type { Estimator, EstimatorJSON, Forecaster, Task } from './base/estimator.js';
 import type { Params } from './base/params.js';
 import { neuralModelTypes } from './neural/model-types.js';
+import { timeseriesModelTypes } from './timeseries/model-types.js';
 import { linearModelTypes } from './linear/model-types.js';
+import { ensembleModelTypes } from './ensemble/model-types.js';
 
 /**
  * How to build and restore one model.type. `create` validates the
@@ -22,7 +24,9 @@ export interface ModelType {
 /** Every model.type by name. Aliases point at the same entry. Filled in by each estimator family. */
 export const MODEL_TYPES: Record<string, ModelType> = {
   ...neuralModelTypes,
+  ...timeseriesModelTypes,
   ...linearModelTypes,
+  ...ensembleModelTypes,
 };
 
 /** The types on the wire, aliases resolved: `xgboost` is `gradient_boosting`. */
