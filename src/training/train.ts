@@ -66,23 +66,43 @@ export async function runTrainJob(job: TrainJob, ctx: TrainContext): Promise<Tra
 
   const cv = job.cv ?? { folds: 5, shuffle: true, seed: 0 };
   const folds = makeFolds(task, table, job.target, cv);
+  // The final fit does not depend on the folds: it runs beside them, so on
+  // k threads the job takes about ceil((folds + 1) / k) fold-times.
   let done = 0;
   const total = folds.length + 1;
+  const step = async (stage: string): Promise<void> => {
+    done += 1;
+    await ctx.progress({ stage, done, total });
+  };
   await ctx.progress({ stage: 'cross_validation', done, total });
-  const foldResults = await Promise.all(
+  // one failed task stops its siblings' threads too
+  const stop = new AbortController();
+  const onAbort = (): void => stop.abort(signal?.reason);
+  signal?.addEventListener('abort', onAbort, { once: true });
+  const fitting = runner.run<TaskOutcome<FitResult>>('fit', { spec, table }, { signal: stop.signal }).then(async (r) => {
+    unrecoverable(r);
+    await step('final_fit');
+    return r;
+  });
+  const folding = Promise.all(
     folds.map(async ([trainIdx, testIdx]) => {
-      const r = await runner.run<TaskOutcome<FoldResult>>('cv-fold', { spec, table, trainIdx, testIdx }, { signal });
+      const r = await runner.run<TaskOutcome<FoldResult>>('cv-fold', { spec, table, trainIdx, testIdx }, { signal: stop.signal });
       unrecoverable(r);
-      done += 1;
-      await ctx.progress({ stage: 'cross_validation', done, total });
+      await step('cross_validation');
       return r;
     }),
   );
+  let fit: FitResult;
+  let foldResults: FoldResult[];
+  try {
+    [fit, foldResults] = await Promise.all([fitting, folding]);
+  } catch (err) {
+    stop.abort(err);
+    throw err;
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
+  }
   const cvMetrics = aggregate(foldResults.map((r) => r.metrics));
-
-  await ctx.progress({ stage: 'final_fit', done, total });
-  const fit = await runner.run<TaskOutcome<FitResult>>('fit', { spec, table }, { signal });
-  unrecoverable(fit);
 
   const metrics = Object.fromEntries(Object.entries(cvMetrics).map(([k, v]) => [k, v.mean]));
   const lineage: Lineage = {
