@@ -91,7 +91,7 @@ export function permutationImportance(
   const score = (Xs: Matrix): number => scoreOnce(name, spec, predictor, Xs, y);
   const work = createMatrix(X.rows, X.cols, Float64Array.from(X.data));
   const baselineScore = score(work);
-  const sign = spec.greaterIsBetter ? 1 : -1;
+  const drop = (permuted: number) => (spec.greaterIsBetter ? baselineScore - permuted : permuted - baselineScore);
 
   const { rows: n, cols: p } = X;
   const importances = createMatrix(p, nRepeats);
@@ -104,7 +104,7 @@ export function permutationImportance(
     for (let r = 0; r < nRepeats; r++) {
       rng.shuffle(order);
       for (let i = 0; i < n; i++) work.data[i * p + j] = X.data[order[i] * p + j];
-      importances.data[j * nRepeats + r] = sign * (baselineScore - score(work));
+      importances.data[j * nRepeats + r] = drop(score(work));
     }
     for (let i = 0; i < n; i++) work.data[i * p + j] = X.data[i * p + j];
     const drops = importances.data.subarray(j * nRepeats, (j + 1) * nRepeats);

@@ -1,7 +1,7 @@
 export * from './check-cv.js';
 export * from './group-k-fold.js';
 export * from './k-fold.js';
-export { numpyArgsort } from './numpy-argsort.js';
+export { numpyArgsort, numpyHeapArgsort } from './numpy-argsort.js';
 export * from './shuffle-split.js';
 export type { Fold, Groups, SplitSamples, Splitter } from './splitter.js';
 export * from './stratified-k-fold.js';

@@ -75,6 +75,17 @@ export function numpyArgsort(values: ArrayLike<number>): Int32Array {
   return idx;
 }
 
+/**
+ * numpy's `argsort(kind='heapsort')`: the introsort's fallback on
+ * unbalanced partitions, exported so its tie order can be tested directly.
+ */
+export function numpyHeapArgsort(values: ArrayLike<number>): Int32Array {
+  const idx = new Int32Array(values.length);
+  for (let i = 0; i < idx.length; i++) idx[i] = i;
+  heapsortRange(values, idx, 0, idx.length);
+  return idx;
+}
+
 /** numpy's `aheapsort` on idx[start .. start + count - 1]. */
 function heapsortRange(v: ArrayLike<number>, idx: Int32Array, start: number, count: number): void {
   // 1-based heap positions, as in numpy, mapped onto the slice
