@@ -40,23 +40,39 @@ interface ClfCurve {
 }
 
 function clfCurve(isPos: Uint8Array, score: ArrayLike<number>): ClfCurve {
-  const n = score.length;
-  const order = new Int32Array(n);
-  for (let i = 0; i < n; i++) order[i] = i;
-  order.sort((a, b) => score[b] - score[a]);
+  // sorting each class's scores natively and merging them from the top is
+  // several times faster than an index sort with a comparator
+  let nPos = 0;
+  for (let i = 0; i < isPos.length; i++) nPos += isPos[i];
+  const pos = new Float64Array(nPos);
+  const neg = new Float64Array(isPos.length - nPos);
+  let a = 0;
+  let b = 0;
+  for (let i = 0; i < isPos.length; i++) {
+    if (isPos[i]) pos[a++] = score[i];
+    else neg[b++] = score[i];
+  }
+  pos.sort();
+  neg.sort();
   const tps: number[] = [];
   const fps: number[] = [];
+  let i = pos.length - 1;
+  let j = neg.length - 1;
   let tp = 0;
   let fp = 0;
-  for (let r = 0; r < n; r++) {
-    const i = order[r];
-    if (isPos[i]) tp++;
-    else fp++;
-    // tied scores share one threshold, so the curve is independent of tie order
-    if (r === n - 1 || score[order[r + 1]] !== score[i]) {
-      tps.push(tp);
-      fps.push(fp);
+  while (i >= 0 || j >= 0) {
+    const v = i < 0 ? neg[j] : j < 0 ? pos[i] : Math.max(pos[i], neg[j]);
+    // tied scores share one threshold, so the curve does not depend on tie order
+    while (i >= 0 && pos[i] === v) {
+      tp++;
+      i--;
     }
+    while (j >= 0 && neg[j] === v) {
+      fp++;
+      j--;
+    }
+    tps.push(tp);
+    fps.push(fp);
   }
   return { tps: Float64Array.from(tps), fps: Float64Array.from(fps) };
 }

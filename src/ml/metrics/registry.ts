@@ -175,7 +175,8 @@ function regression(name: MetricName, greaterIsBetter: boolean, fn: (input: Metr
  * Every metric by wire name. Binary problems (at most two classes) score
  * precision/recall/f1 for the greater class; multiclass problems use the
  * macro average over the labels present in y_true and y_pred. roc_auc is
- * one-vs-rest macro for multiclass.
+ * one-vs-rest macro for multiclass. Scales: mape is a fraction (0.1 = 10 %,
+ * as scikit-learn), smape a percentage in [0, 200] (the M4 definition).
  */
 export const METRICS: Readonly<Record<MetricName, MetricSpec>> = Object.freeze({
   accuracy: classification('accuracy', true, false, (i) => accuracyScore(i.yTrue, i.yPred)),

@@ -20,6 +20,7 @@ const DEFAULTS: GroupKFoldParams = { n_splits: 5 };
  */
 export class GroupKFold implements Splitter {
   readonly name = 'GroupKFold';
+  readonly kind = 'group_k_fold';
   private readonly params: GroupKFoldParams;
 
   constructor(params: Partial<GroupKFoldParams> = {}) {

@@ -23,6 +23,7 @@ const DEFAULTS: KFoldParams = { n_splits: 5, shuffle: false, random_state: null 
  */
 export class KFold implements Splitter {
   readonly name = 'KFold';
+  readonly kind = 'k_fold';
   private readonly params: KFoldParams;
   private readonly seed: number;
 

@@ -24,6 +24,7 @@ const DEFAULTS: ShuffleSplitParams = { n_splits: 10, test_size: null, train_size
  */
 export class ShuffleSplit implements Splitter {
   readonly name = 'ShuffleSplit';
+  readonly kind = 'shuffle_split';
   private readonly params: ShuffleSplitParams;
 
   constructor(params: Partial<ShuffleSplitParams> = {}) {

@@ -18,6 +18,11 @@ export type SplitSamples = number | { readonly rows: number };
 export interface Splitter {
   /** the class name, e.g. 'KFold', used in messages */
   readonly name: string;
+  /**
+   * the wire name, e.g. 'k_fold': `createSplitter(s.kind, s.getParams())`
+   * rebuilds the splitter, e.g. inside a worker thread
+   */
+  readonly kind: string;
   /** Number of folds `split` yields. */
   getNSplits(): number;
   /**

@@ -29,6 +29,7 @@ const DEFAULTS: StratifiedKFoldParams = { n_splits: 5, shuffle: false, random_st
  */
 export class StratifiedKFold implements Splitter {
   readonly name = 'StratifiedKFold';
+  readonly kind = 'stratified_k_fold';
   private readonly params: StratifiedKFoldParams;
   private readonly seed: number;
 

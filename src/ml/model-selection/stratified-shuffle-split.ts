@@ -56,6 +56,7 @@ export function approximateMode(counts: Int32Array, nDraws: number, rng: Rng): I
  */
 export class StratifiedShuffleSplit implements Splitter {
   readonly name = 'StratifiedShuffleSplit';
+  readonly kind = 'stratified_shuffle_split';
   private readonly params: StratifiedShuffleSplitParams;
 
   constructor(params: Partial<StratifiedShuffleSplitParams> = {}) {

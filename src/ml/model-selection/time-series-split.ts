@@ -24,6 +24,7 @@ const DEFAULTS: TimeSeriesSplitParams = { n_splits: 5, max_train_size: null, tes
  */
 export class TimeSeriesSplit implements Splitter {
   readonly name = 'TimeSeriesSplit';
+  readonly kind = 'time_series_split';
   private readonly params: TimeSeriesSplitParams;
 
   constructor(params: Partial<TimeSeriesSplitParams> = {}) {

@@ -234,6 +234,24 @@ describe('checkCv and createSplitter', () => {
     expect(checkCv(s, 'classification')).to.equal(s);
   });
 
+  it('rebuilds any splitter from its kind and params', () => {
+    const y = Float64Array.from({ length: 24 }, (_, i) => i % 2);
+    const groups = Float64Array.from({ length: 24 }, (_, i) => i % 6);
+    const splitters = [
+      new KFold({ n_splits: 3, shuffle: true, random_state: 2 }),
+      new StratifiedKFold({ n_splits: 4 }),
+      new GroupKFold({ n_splits: 3 }),
+      new TimeSeriesSplit({ n_splits: 3, gap: 1 }),
+      new ShuffleSplit({ n_splits: 2, test_size: 5, random_state: 1 }),
+      new StratifiedShuffleSplit({ n_splits: 2, test_size: 0.25 }),
+    ];
+    for (const s of splitters) {
+      const copy = createSplitter(s.kind, JSON.parse(JSON.stringify(s.getParams())));
+      expect(copy.name).to.equal(s.name);
+      expect(plain(copy.split(24, y, groups)), s.name).to.deep.equal(plain(s.split(24, y, groups)));
+    }
+  });
+
   it('rejects an unknown splitter name listing the known ones', () => {
     expect(() => createSplitter('leave_one_out')).to.throw(ParameterError, /Unknown splitter 'leave_one_out'. Known splitters: k_fold, stratified_k_fold/);
   });
