@@ -1,10 +1,12 @@
 import { checkFeatureCount, checkXY } from '../base/checks.js';
-import { AbortError, NotFittedError, ParameterError } from '../base/errors.js';
+import { AbortError, DataError, NotFittedError, ParameterError } from '../base/errors.js';
 import { isClassifier, type Classifier, type Estimator, type EstimatorJSON, type FitOptions, type Task } from '../base/estimator.js';
 import { encodeLabels } from '../base/labels.js';
 import { createMatrix, take, takeRows, type Matrix } from '../base/matrix.js';
 import { checkBoolean, checkChoice, checkNumber, withDefaults, type Params, type ParamValue } from '../base/params.js';
-import { foldIndices, kFoldAssignment, stratifiedFoldAssignment } from './cv-folds.js';
+import { KFold } from '../model-selection/k-fold.js';
+import type { Fold } from '../model-selection/splitter.js';
+import { StratifiedKFold } from '../model-selection/stratified-k-fold.js';
 import { buildMember, buildMembers, copyParams, memberFitOptions, restoreMember } from './members.js';
 
 /** Hyperparameters shared by {@link StackingClassifier} and {@link StackingRegressor} (scikit-learn names). */
@@ -19,8 +21,10 @@ export interface StackingParams extends Params {
    */
   final_estimator: ParamValue;
   /**
-   * Number of folds for the out-of-fold predictions (stratified for
-   * classification, as scikit-learn).
+   * Number of folds for the out-of-fold predictions: scikit-learn's
+   * StratifiedKFold for classification, KFold for regression (see
+   * src/ml/model-selection; stratification needs every class to have at
+   * least `cv` rows).
    * @defaultValue 5
    */
   cv: number;
@@ -30,8 +34,8 @@ export interface StackingParams extends Params {
    */
   passthrough: boolean;
   /**
-   * null keeps the folds in data order (scikit-learn's int `cv`); an int
-   * shuffles them with that seed.
+   * null keeps the folds in data order (scikit-learn's int `cv`, the exact
+   * same folds); an int shuffles them with that seed.
    * @defaultValue null
    */
   random_state: number | null;
@@ -85,7 +89,8 @@ abstract class Stacking<F extends Estimator> implements Estimator {
   protected abstract memberWidth(): number;
   /** Writes one member's predictions for X into rows `rows` (or 0..n−1) of meta, starting at column `col`. */
   protected abstract writeMember(member: Estimator, X: Matrix, meta: Matrix, col: number, rows?: Int32Array): void;
-  protected abstract foldAssignment(y: Float64Array, k: number, seed: number | null): Int32Array;
+  /** The K splits for the out-of-fold predictions (validated before any member is fitted). */
+  protected abstract folds(X: Matrix, y: Float64Array, k: number, seed: number | null): Iterable<Fold>;
 
   fit(X: Matrix, y: Float64Array, options: FitOptions = {}): this {
     checkXY(this.name, X, y, true);
@@ -93,7 +98,13 @@ abstract class Stacking<F extends Estimator> implements Estimator {
     this.state = undefined;
     this.prepare(classes);
     const { cv: k, random_state: seed } = this.params;
-    const fold = this.foldAssignment(y, k, seed);
+    let folds: Iterable<Fold>;
+    try {
+      folds = this.folds(X, y, k, seed);
+    } catch (err) {
+      if (err instanceof DataError) throw new DataError(`${this.name} (cv=${k}): ${err.message}`, err.details);
+      throw err;
+    }
     const width = this.memberWidth();
     const meta = createMatrix(X.rows, this.members.length * width + (this.params.passthrough ? X.cols : 0));
     const memberOptions = memberFitOptions(options);
@@ -106,8 +117,7 @@ abstract class Stacking<F extends Estimator> implements Estimator {
       if (options.signal?.aborted) throw new AbortError();
     };
 
-    for (let f = 0; f < k; f++) {
-      const [train, test] = foldIndices(fold, f);
+    for (const [train, test] of folds) {
       const Xtrain = takeRows(X, train);
       const ytrain = take(y, train);
       const Xtest = takeRows(X, test);
@@ -286,8 +296,8 @@ export class StackingClassifier extends Stacking<Classifier> implements Classifi
     return this.nClasses === 2 ? 1 : this.nClasses;
   }
 
-  protected foldAssignment(y: Float64Array, k: number, seed: number | null): Int32Array {
-    return stratifiedFoldAssignment(y, k, seed);
+  protected folds(X: Matrix, y: Float64Array, k: number, seed: number | null): Iterable<Fold> {
+    return new StratifiedKFold({ n_splits: k, shuffle: seed !== null, random_state: seed }).split(X, y);
   }
 
   protected writeMember(member: Estimator, X: Matrix, meta: Matrix, col: number, rows?: Int32Array): void {
@@ -340,8 +350,8 @@ export class StackingRegressor extends Stacking<Estimator> {
     return 1;
   }
 
-  protected foldAssignment(y: Float64Array, k: number, seed: number | null): Int32Array {
-    return kFoldAssignment(y.length, k, seed);
+  protected folds(X: Matrix, _y: Float64Array, k: number, seed: number | null): Iterable<Fold> {
+    return new KFold({ n_splits: k, shuffle: seed !== null, random_state: seed }).split(X);
   }
 
   protected writeMember(member: Estimator, X: Matrix, meta: Matrix, col: number, rows?: Int32Array): void {

@@ -23,7 +23,6 @@ export interface EnsembleCase {
 
 interface EnsembleFixture {
   cases: EnsembleCase[];
-  folds: { y: number[]; k: number; kfold: number[]; stratified: number[] };
 }
 
 let cached: EnsembleFixture | undefined;

@@ -80,8 +80,16 @@ describe('StackingClassifier and StackingRegressor', () => {
     expect(() => new StackingClassifier({ estimators: [{ type: 'logistic_regression' }], stack_method: 'vote' })).to.throw(ParameterError, /'stack_method'/);
   });
 
-  it('rejects a target with fewer rows than folds', () => {
+  it('rejects data with fewer rows than folds, naming cv', () => {
     expect(() => new StackingRegressor({ estimators: [{ type: 'ridge' }] }).fit(fromRows([[1], [2], [3]]), Float64Array.from([1, 2, 3]))).to.throw(DataError, /cv=5/);
+  });
+
+  it('rejects a class with fewer rows than folds before fitting any member', () => {
+    const X = fromRows([[0], [1], [2], [3], [4], [5], [6], [7]]);
+    const y = Float64Array.from([0, 0, 0, 0, 0, 1, 1, 1]);
+    let fits = 0;
+    expect(() => new StackingClassifier({ estimators: [{ type: 'logistic_regression' }], cv: 4 }).fit(X, y, { onProgress: () => fits++ })).to.throw(DataError, /cv=4/);
+    expect(fits).to.equal(0);
   });
 
   it('round-trips through JSON with nested members and final estimator', () => {
