@@ -103,7 +103,8 @@ function classSetup(name: string, input: MetricInput): ClassSetup {
   // scikit-learn's default positive class is 1; with two classes it is the greater one, like predictProba's second column
   let posLabel = classes[classes.length - 1];
   if (classes.length === 1 && (classes[0] === 0 || classes[0] === -1)) posLabel = 1;
-  const posColumn = classes.length === 1 ? (posLabel === classes[0] ? 0 : 1) : classes.length - 1;
+  // one class seen and no model classes given: assume the usual [negative, positive] columns
+  const posColumn = classes.length === 1 ? (input.proba?.cols ?? 1) - 1 : classes.length - 1;
   return { classes, binary, posLabel, posColumn };
 }
 

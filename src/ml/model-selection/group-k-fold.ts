@@ -41,7 +41,7 @@ export class GroupKFold implements Splitter {
     if (groups === undefined) throw new DataError("GroupKFold: split needs 'groups' (one group label per sample)");
     const n = sampleCount(this.name, X, y, groups);
     const k = this.params.n_splits;
-    const { count: nGroups, codes } = encodeSorted(groups);
+    const { count: nGroups, codes } = encodeSorted(this.name, 'groups', groups);
     if (k > nGroups) {
       throw new DataError(`GroupKFold: cannot have number of splits n_splits=${k} greater than the number of groups: ${nGroups}.`);
     }

@@ -66,19 +66,23 @@ export function* foldsFromAssignment(assignment: Int32Array, nSplits: number): G
 }
 
 /** Sorted distinct labels and each sample's index into them (numpy's `unique(..., return_inverse=True)`). */
-export function encodeSorted(values: ArrayLike<number> | readonly string[]): { count: number; codes: Int32Array; uniques: (number | string)[] } {
+export function encodeSorted(
+  splitter: string,
+  what: string,
+  values: ArrayLike<number> | readonly string[],
+): { count: number; codes: Int32Array; uniques: (number | string)[] } {
   const n = values.length;
   const seen = new Set<number | string>();
   for (let i = 0; i < n; i++) {
     const v = values[i];
-    if (typeof v === 'number' && Number.isNaN(v)) throw new DataError(`the labels contain NaN at index ${i}`);
+    if (typeof v === 'number' && Number.isNaN(v)) throw new DataError(`${splitter}: ${what} contains NaN at index ${i}`);
     seen.add(v);
   }
   const uniques = [...seen];
   const numeric = uniques.every((u) => typeof u === 'number');
   if (numeric) (uniques as number[]).sort((a, b) => a - b);
   else if (uniques.every((u) => typeof u === 'string')) (uniques as string[]).sort();
-  else throw new DataError('the labels mix numbers and strings');
+  else throw new DataError(`${splitter}: ${what} mixes numbers and strings`);
   const index = new Map<number | string, number>();
   uniques.forEach((u, k) => index.set(u, k));
   const codes = new Int32Array(n);

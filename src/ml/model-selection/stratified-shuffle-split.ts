@@ -81,7 +81,7 @@ export class StratifiedShuffleSplit implements Splitter {
     if (y === undefined) throw new DataError(`${name}: split needs y (the class labels) to stratify on`);
     const n = sampleCount(name, X, y, groups);
     const [nTrain, nTest] = resolveSizes(name, n, this.params.test_size, this.params.train_size, 0.1);
-    const { count: nClasses, codes, uniques } = encodeSorted(y);
+    const { count: nClasses, codes, uniques } = encodeSorted(name, 'y', y);
     const counts = new Int32Array(nClasses);
     for (let i = 0; i < n; i++) counts[codes[i]]++;
     const smallest = counts.indexOf(Math.min(...counts));

@@ -129,6 +129,10 @@ describe('GroupKFold', () => {
     });
   });
 
+  it('names a NaN group label and its index', () => {
+    expect(() => new GroupKFold({ n_splits: 2 }).split(3, undefined, [1, NaN, 2])).to.throw(DataError, /GroupKFold: groups contains NaN at index 1/);
+  });
+
   it('refuses more splits than groups', () => {
     expect(() => new GroupKFold({ n_splits: 6 }).split(10, undefined, groups)).to.throw(DataError, /greater than the number of groups: 5/);
   });
