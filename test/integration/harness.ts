@@ -158,3 +158,20 @@ export function sampleCsv(rows = 120, seed = 1): string {
   }
   return lines.join('\n') + '\n';
 }
+
+/** A dataset and model whose training takes several seconds, so a worker can be killed mid-job. */
+export function slowCsv(rows = 2000): string {
+  const lines = ['a,b,c,d,e,target'];
+  let s = 42;
+  const r = (): number => {
+    s = (s * 1103515245 + 12345) % 2147483648;
+    return s / 2147483648;
+  };
+  for (let i = 0; i < rows; i++) {
+    const v = [r(), r(), r(), r(), r()];
+    lines.push(`${v.map((x) => x.toFixed(4)).join(',')},${(Math.sin(6 * v[0]) + v[1] * v[2] > 0.3 ? 1 : 0)}`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+export const slowModel = { type: 'mlp', hyperparameters: { hidden_layer_sizes: [32, 32], epochs: 15, batch_size: 16, seed: 1 } };

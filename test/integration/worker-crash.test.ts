@@ -1,0 +1,39 @@
+import { expect } from 'chai';
+import { slowCsv, slowModel, TestCluster } from './harness.js';
+
+describe('a worker killed during a train job', function () {
+  this.timeout(300_000);
+  const cluster = new TestCluster({
+    workers: 0,
+    workerEnv: { LOCK_DURATION_MS: '4000', STALLED_INTERVAL_MS: '2000' },
+  });
+  before(async () => {
+    await cluster.start();
+  });
+  after(async () => {
+    await cluster.stop();
+  });
+
+  it('completes on another worker process and registers exactly one version', async () => {
+    const first = await cluster.startWorker();
+    const up = await cluster.request('POST', '/v1/datasets?name=slow', slowCsv(), { 'content-type': 'text/csv' });
+    expect(up.status).to.equal(201);
+    const res = await cluster.request('POST', '/v1/jobs', { type: 'train', model_name: 'survivor', dataset: up.body.id, target: 'target', task: 'classification', model: slowModel, cv: 3 });
+    expect(res.status).to.equal(202);
+    await cluster.waitForJob(res.body.id, ['active'], 60_000);
+    await new Promise((r) => setTimeout(r, 1500));
+    const before = await cluster.request('GET', `/v1/jobs/${res.body.id}`);
+    expect(before.body.state, 'the job must still be running when its worker dies').to.equal('active');
+    first.kill('SIGKILL');
+    await new Promise((r) => first.once('exit', r));
+    const second = await cluster.startWorker();
+    const job = await cluster.waitForJob(res.body.id, ['completed', 'failed'], 240_000);
+    expect(job.state, JSON.stringify(job.error)).to.equal('completed');
+    expect(cluster.workerLogs.get(second)!.join('')).to.include(res.body.id);
+    const versions = await cluster.deps.db.modelVersions.find({ modelName: 'survivor' }).lean();
+    expect(versions).to.have.length(1);
+    expect(versions[0].sourceJobId).to.equal(res.body.id);
+    const bullJob = await cluster.deps.queues.get('train').getJob(res.body.id);
+    expect(await bullJob!.getState()).to.equal('completed');
+  });
+});
