@@ -50,7 +50,7 @@ export class LagGradientBoosting implements Forecaster {
     const passthrough: Params = {};
     for (const [key, value] of Object.entries(params)) {
       if (value === undefined) continue;
-      if (key in OWN_DEFAULTS) (own as unknown as Params)[key] = value;
+      if (Object.hasOwn(OWN_DEFAULTS, key)) (own as unknown as Params)[key] = value;
       else passthrough[key] = value;
     }
     checkNumber(NAME, 'lags', own.lags, { kind: 'int', min: 1 });
