@@ -5,6 +5,7 @@ import { neuralModelTypes } from './neural/model-types.js';
 import { timeseriesModelTypes } from './timeseries/model-types.js';
 import { linearModelTypes } from './linear/model-types.js';
 import { ensembleModelTypes } from './ensemble/model-types.js';
+import { treeModelTypes } from './tree/model-types.js';
 
 /**
  * How to build and restore one model.type. `create` validates the
@@ -27,6 +28,7 @@ export const MODEL_TYPES: Record<string, ModelType> = {
   ...timeseriesModelTypes,
   ...linearModelTypes,
   ...ensembleModelTypes,
+  ...treeModelTypes,
 };
 
 /** The types on the wire, aliases resolved: `xgboost` is `gradient_boosting`. */

@@ -70,8 +70,19 @@ export class TreeBuilder {
   }
 }
 
+/** The node arrays of one grown tree, as built or as sent back by a worker thread. */
+export interface GrownTree {
+  feature: ArrayLike<number>;
+  threshold: ArrayLike<number>;
+  left: ArrayLike<number>;
+  right: ArrayLike<number>;
+  missingLeft: ArrayLike<number>;
+  value: ArrayLike<number>;
+  readonly size: number;
+}
+
 /** Concatenates grown trees into one TreeArrays, dropping unreachable nodes and renumbering in preorder. */
-export function flattenTrees(trees: readonly TreeBuilder[], valueDim: number): TreeArrays {
+export function flattenTrees(trees: readonly GrownTree[], valueDim: number): TreeArrays {
   let total = 0;
   for (const t of trees) total += t.size;
   const feature = new Int32Array(total);

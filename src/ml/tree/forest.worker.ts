@@ -1,0 +1,24 @@
+import { parentPort, type MessagePort } from 'node:worker_threads';
+import { growClaimedTrees, type ForestJob } from './forest-job.js';
+
+/**
+ * A forest helper thread: for each job it grows trees claimed from the
+ * shared counter, posts each one on the job's port, then bumps the finished
+ * counter and wakes the waiting thread. Errors are posted, never thrown,
+ * so the waiting thread cannot hang on them.
+ */
+parentPort?.on('message', (msg: { job: ForestJob; port: MessagePort }) => {
+  const { job, port } = msg;
+  try {
+    growClaimedTrees(job, (tree) => {
+      const buffers = [tree.feature, tree.threshold, tree.left, tree.right, tree.missingLeft, tree.value, tree.importance].map((a) => a.buffer as ArrayBuffer);
+      port.postMessage(tree, buffers);
+      Atomics.add(job.counters, 1, 1);
+      Atomics.notify(job.counters, 1);
+    });
+  } catch (err) {
+    port.postMessage({ error: err instanceof Error ? (err.stack ?? err.message) : String(err) });
+    Atomics.store(job.counters, 2, 1);
+    Atomics.notify(job.counters, 1);
+  }
+});

@@ -1,0 +1,86 @@
+import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_threads';
+import type { BinnedMatrix } from './binning.js';
+import { growClaimedTrees, type ForestJob, type GrownTreeMessage } from './forest-job.js';
+import type { ForestTreeOptions } from './forest-tree-grower.js';
+
+/**
+ * Helper threads kept for the life of the process (unref'd, so they never
+ * hold it open) and reused by every parallel forest fit.
+ */
+const helpers: Worker[] = [];
+
+function workerUrl(): URL {
+  // under tsx (tests) this module is the .ts source; compiled, it is .js
+  const ext = import.meta.url.endsWith('.ts') ? 'ts' : 'js';
+  return new URL(`./forest.worker.${ext}`, import.meta.url);
+}
+
+function getHelpers(count: number): Worker[] {
+  while (helpers.length < count) {
+    const w = new Worker(workerUrl());
+    w.unref();
+    helpers.push(w);
+  }
+  return helpers.slice(0, count);
+}
+
+function toShared<T extends Float64Array | Int32Array>(a: T, make: (b: SharedArrayBuffer) => T): T {
+  const out = make(new SharedArrayBuffer(a.byteLength));
+  out.set(a);
+  return out;
+}
+
+/**
+ * Grows one tree per seed on `threads` threads (this one included) and
+ * returns them in seed order. `fit` is synchronous, so this thread blocks
+ * on Atomics.wait while helpers finish their last trees, and collects their
+ * results with receiveMessageOnPort. Trees are claimed from a shared
+ * counter, and each tree depends only on its seed, so the result equals a
+ * sequential run.
+ */
+export function growTrees(binned: BinnedMatrix, target: Float64Array, options: ForestTreeOptions, seeds: Float64Array, threads: number): GrownTreeMessage[] {
+  const nTrees = seeds.length;
+  const counters = new Int32Array(new SharedArrayBuffer(12));
+  const results: GrownTreeMessage[] = new Array<GrownTreeMessage>(nTrees);
+  if (threads <= 1 || nTrees <= 1) {
+    growClaimedTrees({ binned, target, options, seeds, counters }, (t) => {
+      results[t.index] = t;
+    });
+    return results;
+  }
+  if (!(binned.codes.buffer instanceof SharedArrayBuffer)) throw new Error('growTrees: the binned matrix must sit in a SharedArrayBuffer');
+  const job: ForestJob = {
+    binned,
+    target: toShared(target, (b) => new Float64Array(b)),
+    options,
+    seeds: toShared(seeds, (b) => new Float64Array(b)),
+    counters,
+  };
+  const ports = getHelpers(Math.min(threads, nTrees) - 1).map((w) => {
+    const { port1, port2 } = new MessageChannel();
+    w.postMessage({ job, port: port2 }, [port2]);
+    return port1;
+  });
+  try {
+    growClaimedTrees(job, (t) => {
+      results[t.index] = t;
+      Atomics.add(counters, 1, 1);
+    });
+    for (;;) {
+      const done = Atomics.load(counters, 1);
+      if (done >= nTrees || Atomics.load(counters, 2) !== 0) break;
+      Atomics.wait(counters, 1, done, 1000);
+    }
+    for (const port of ports) {
+      for (let m = receiveMessageOnPort(port); m; m = receiveMessageOnPort(port)) {
+        const msg = m.message as GrownTreeMessage | { error: string };
+        if ('error' in msg) throw new Error(`forest helper thread failed: ${msg.error}`);
+        results[msg.index] = msg;
+      }
+    }
+  } finally {
+    for (const port of ports) port.close();
+  }
+  for (let i = 0; i < nTrees; i++) if (!results[i]) throw new Error(`forest helper threads lost tree ${i}`);
+  return results;
+}
