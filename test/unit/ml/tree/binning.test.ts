@@ -1,0 +1,49 @@
+import { expect } from 'chai';
+import { fromRows } from '../../../../src/ml/base/matrix.js';
+import { Rng } from '../../../../src/ml/base/random.js';
+import { binMatrix, binOf, quantileCuts } from '../../../../src/ml/tree/binning.js';
+
+describe('binning', () => {
+  it('gives each distinct value its own bin when there are few, cutting midway', () => {
+    expect(Array.from(quantileCuts(Float64Array.from([1, 1, 2, 4, 4, 4]), 255))).to.deep.equal([1.5, 3]);
+  });
+
+  it('caps the bins at max_bin with about equal counts', () => {
+    const rng = new Rng(1);
+    const v = new Float64Array(10000).map(() => rng.normal()).sort();
+    const cuts = quantileCuts(v, 16);
+    expect(cuts.length).to.be.at.most(15);
+    const counts = new Array(cuts.length + 1).fill(0);
+    for (const x of v) counts[binOf(cuts, x)]++;
+    for (const c of counts) expect(c).to.be.within(500, 760);
+  });
+
+  it('stores bins column-major with NaN in a missing bin after the value bins', () => {
+    const X = fromRows([
+      [1, 10],
+      [Number.NaN, 20],
+      [3, 10],
+    ]);
+    const b = binMatrix(X, 255);
+    expect(Array.from(b.nBins)).to.deep.equal([2, 2]);
+    // column 0 then column 1
+    expect(Array.from(b.codes)).to.deep.equal([0, 2, 1, 0, 1, 0]);
+    expect(Array.from(b.hasMissing)).to.deep.equal([1, 0]);
+    expect(Array.from(b.offsets)).to.deep.equal([0, 3, 6]);
+  });
+
+  it('agrees with the raw threshold rule: bin <= b exactly when x <= cut b', () => {
+    const rng = new Rng(2);
+    const v = new Float64Array(3000).map(() => Math.round(rng.normal() * 50) / 10);
+    const cuts = quantileCuts(v.slice().sort(), 32);
+    for (const x of v) {
+      const bin = binOf(cuts, x);
+      for (let b = 0; b < cuts.length; b++) expect(bin <= b).to.equal(x <= cuts[b]);
+    }
+  });
+
+  it('backs the codes with shared memory when asked', () => {
+    const b = binMatrix(fromRows([[1], [2]]), 255, { shared: true });
+    expect(b.codes.buffer).to.be.instanceOf(SharedArrayBuffer);
+  });
+});
