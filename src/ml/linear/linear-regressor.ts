@@ -4,6 +4,7 @@ import type { Estimator, EstimatorJSON, FitOptions } from '../base/estimator.js'
 import type { Matrix } from '../base/matrix.js';
 import type { Params } from '../base/params.js';
 import { solveLeastSquares } from './least-squares.js';
+import { solveNormalEquations } from './normal-equations.js';
 import { checkEnvelope, readFiniteArray, readFiniteNumber, readInt, readState } from './state-json.js';
 
 /** Fitted state shared by ordinary least squares and ridge. */
@@ -16,8 +17,11 @@ export interface LinearRegressorState {
 
 /**
  * Solves min ‖y − Xw − b‖² + alpha‖w‖² with the intercept b unpenalised, as
- * scikit-learn does: centre X and y, solve for w, then b = ȳ − x̄·w. Ridge is
- * least squares on X stacked over √alpha·I, so one QR path serves both.
+ * scikit-learn does: centre X and y, solve for w, then b = ȳ − x̄·w.
+ * Well-conditioned problems take the normal equations (Cholesky plus one
+ * refinement step, normal-equations.ts); the rest, collinear features or more
+ * features than rows, take pivoted QR with a minimum-norm SVD fallback
+ * (least-squares.ts). Ridge there is least squares on X stacked over √alpha·I.
  */
 export function fitLinearLeastSquares(X: Matrix, y: Float64Array, alpha: number, fitIntercept: boolean): LinearRegressorState {
   const { rows: n, cols: p, data } = X;
@@ -32,6 +36,9 @@ export function fitLinearLeastSquares(X: Matrix, y: Float64Array, alpha: number,
     for (let j = 0; j < p; j++) xMean[j] /= n;
     yMean /= n;
   }
+  const fast = solveNormalEquations(X, xMean, y, yMean, alpha);
+  if (fast) return { ...fast, intercept: fitIntercept ? interceptFor(xMean, yMean, fast.coef) : 0 };
+
   const m = alpha > 0 ? n + p : n;
   const a = new Float64Array(m * p);
   for (let i = 0; i < n; i++) {
@@ -45,12 +52,13 @@ export function fitLinearLeastSquares(X: Matrix, y: Float64Array, alpha: number,
     for (let j = 0; j < p; j++) a[j * m + n + j] = root;
   }
   const { x: coef, rank } = solveLeastSquares(a, m, p, b);
-  let intercept = 0;
-  if (fitIntercept) {
-    intercept = yMean;
-    for (let j = 0; j < p; j++) intercept -= xMean[j] * coef[j];
-  }
-  return { coef, intercept, rank };
+  return { coef, intercept: fitIntercept ? interceptFor(xMean, yMean, coef) : 0, rank };
+}
+
+function interceptFor(xMean: Float64Array, yMean: number, coef: Float64Array): number {
+  let intercept = yMean;
+  for (let j = 0; j < coef.length; j++) intercept -= xMean[j] * coef[j];
+  return intercept;
 }
 
 /** Xw + b for every row. */

@@ -8,11 +8,6 @@ import type { Objective } from './lbfgs.js';
  * without an intercept). `l2` is 1/C, or 0 for no penalty.
  */
 
-/** log(1 + eᶻ) without overflow. */
-export function log1pExp(z: number): number {
-  return z > 0 ? z + Math.log1p(Math.exp(-z)) : Math.log1p(Math.exp(z));
-}
-
 export function sigmoid(z: number): number {
   if (z >= 0) return 1 / (1 + Math.exp(-z));
   const e = Math.exp(z);
@@ -31,8 +26,10 @@ export function binaryObjective(X: Matrix, t: Uint8Array, l2: number, fitInterce
       const row = i * p;
       let z = b;
       for (let j = 0; j < p; j++) z += data[row + j] * w[j];
-      loss += log1pExp(z) - (t[i] ? z : 0);
-      const r = sigmoid(z) - t[i];
+      // one exp serves both log(1 + eᶻ) and the sigmoid
+      const e = Math.exp(-Math.abs(z));
+      loss += (z > 0 ? z : 0) + Math.log1p(e) - (t[i] ? z : 0);
+      const r = (z >= 0 ? 1 / (1 + e) : e / (1 + e)) - t[i];
       if (r !== 0) for (let j = 0; j < p; j++) grad[j] += r * data[row + j];
       gb += r;
     }
