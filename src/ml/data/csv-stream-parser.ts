@@ -19,6 +19,17 @@ export interface CsvParseOptions {
 /** A data row: one entry per header column; null marks a missing value. */
 export type CsvRow = (string | null)[];
 
+/**
+ * Where a parser delivers data rows. A line without quotes comes whole
+ * (`s.slice(start, end)`, not yet split and not yet checked against the
+ * header's width) so that a consumer can scan it without creating strings;
+ * any other row comes split, with NA markers already turned into null.
+ */
+export interface CsvSink {
+  line(s: string, start: number, end: number, lineNo: number): void;
+  row(fields: CsvRow, lineNo: number): void;
+}
+
 const QUOTE = 34;
 const LF = 10;
 const CR = 13;
@@ -50,7 +61,7 @@ export function checkDelimiter(delimiter: string): number {
 export class CsvStreamParser {
   /** the header's column names, once the first row has been read */
   header: string[] | undefined;
-  /** data rows returned so far */
+  /** data rows read so far */
   rowCount = 0;
 
   private readonly delim: number;
@@ -83,13 +94,42 @@ export class CsvStreamParser {
 
   /** Reads a chunk; returns the data rows it completed (possibly none). */
   push(chunk: string): CsvRow[] {
+    const out: CsvRow[] = [];
+    this.feed(chunk, this.arraySink(out));
+    return out;
+  }
+
+  /** Flushes the last row (a file need not end in a line break) and checks the input was complete. */
+  end(): CsvRow[] {
+    const out: CsvRow[] = [];
+    this.finish(this.arraySink(out));
+    return out;
+  }
+
+  private raggedError(fields: number, lineNo: number): DataError {
+    const expected = this.header!.length;
+    return new DataError(`CSV line ${lineNo} has ${fields} field${fields === 1 ? '' : 's'}, but the header has ${expected} columns`, {
+      line: lineNo,
+      fields,
+      columns: expected,
+    });
+  }
+
+  private arraySink(out: CsvRow[]): CsvSink {
+    return {
+      line: (s, start, end, lineNo) => this.splitLine(s.slice(start, end), lineNo, out),
+      row: (fields) => out.push(fields),
+    };
+  }
+
+  /** Reads a chunk, delivering completed data rows to the sink. */
+  feed(chunk: string, sink: CsvSink): void {
     if (this.ended) throw new Error('CsvStreamParser: push after end');
     let s = chunk;
     if (!this.started && s.length > 0) {
       this.started = true;
       if (s.charCodeAt(0) === 0xfeff) s = s.slice(1);
     }
-    const out: CsvRow[] = [];
     const n = s.length;
     const d = this.delim;
     let i = 0;
@@ -105,7 +145,10 @@ export class CsvStreamParser {
           if ((nextQuote === -1 || nextQuote > lf) && (nextCR === -1 || nextCR >= lf - 1)) {
             const lineEnd = nextCR === lf - 1 ? lf - 1 : lf;
             this.rowLine = this.line;
-            if (lineEnd > i) this.splitLine(s.slice(i, lineEnd), out);
+            if (lineEnd > i) {
+              sink.line(s, i, lineEnd, this.line);
+              this.rowCount++;
+            }
             this.line++;
             i = lf + 1;
             continue;
@@ -146,7 +189,7 @@ export class CsvStreamParser {
         i = j + 1;
         this.state = FIELD_START;
         if (c === d) this.endField();
-        else this.endLine(c, out);
+        else this.endLine(c, sink);
       } else if (state === QUOTED) {
         this.rowLineIfNew();
         const j = s.indexOf('"', i);
@@ -167,7 +210,7 @@ export class CsvStreamParser {
           this.endField();
         } else if (c === LF || c === CR) {
           this.state = FIELD_START;
-          this.endLine(c, out);
+          this.endLine(c, sink);
         } else {
           throw new DataError(
             `CSV line ${this.line}: unexpected ${JSON.stringify(String.fromCharCode(c))} after the closing quote of a field; ` +
@@ -177,36 +220,26 @@ export class CsvStreamParser {
         }
       }
     }
-    this.rowCount += out.length;
-    return out;
   }
 
-  /** Flushes the last row (a file need not end in a line break) and checks the input was complete. */
-  end(): CsvRow[] {
-    if (this.ended) return [];
-    const out: CsvRow[] = [];
+  /** Flushes the last row to the sink and checks the input was complete. */
+  finish(sink: CsvSink): void {
+    if (this.ended) return;
     if (this.state === QUOTED) {
       throw new DataError(`CSV line ${this.rowLine}: a quoted field is never closed (missing closing quote)`, { line: this.rowLine });
     }
     if (this.state !== FIELD_START || this.row.length > 0) {
       this.state = FIELD_START;
-      this.finishRow(out);
+      this.finishRow(sink);
     }
     this.ended = true;
     if (!this.header) throw new DataError('The CSV is empty: a header row with the column names is required');
-    this.rowCount += out.length;
-    return out;
   }
 
-  private splitLine(line: string, out: CsvRow[]): void {
+  private splitLine(line: string, lineNo: number, out: CsvRow[]): void {
     const header = this.header!;
     const row: CsvRow = line.split(this.delimiter);
-    if (row.length !== header.length) {
-      throw new DataError(
-        `CSV line ${this.rowLine} has ${row.length} field${row.length === 1 ? '' : 's'}, but the header has ${header.length} columns`,
-        { line: this.rowLine, fields: row.length, columns: header.length },
-      );
-    }
+    if (row.length !== header.length) throw this.raggedError(row.length, lineNo);
     const max = this.naMaxLength;
     for (let j = 0; j < row.length; j++) {
       const f = row[j]!;
@@ -232,14 +265,14 @@ export class CsvStreamParser {
     this.quoted = false;
   }
 
-  private endLine(c: number, out: CsvRow[]): void {
+  private endLine(c: number, sink: CsvSink): void {
     // A line with nothing on it (not even "") is blank: skipped, like pandas does.
-    if (!(this.row.length === 0 && this.field === '' && !this.quoted)) this.finishRow(out);
+    if (!(this.row.length === 0 && this.field === '' && !this.quoted)) this.finishRow(sink);
     this.line++;
     if (c === CR) this.skipLF = true;
   }
 
-  private finishRow(out: CsvRow[]): void {
+  private finishRow(sink: CsvSink): void {
     this.endField();
     const row = this.row;
     this.row = [];
@@ -247,13 +280,9 @@ export class CsvStreamParser {
       this.header = checkHeader(row as string[]);
       return;
     }
-    if (row.length !== this.header.length) {
-      throw new DataError(
-        `CSV line ${this.rowLine} has ${row.length} field${row.length === 1 ? '' : 's'}, but the header has ${this.header.length} columns`,
-        { line: this.rowLine, fields: row.length, columns: this.header.length },
-      );
-    }
-    out.push(row);
+    if (row.length !== this.header.length) throw this.raggedError(row.length, this.rowLine);
+    this.rowCount++;
+    sink.row(row, this.rowLine);
   }
 }
 

@@ -1,6 +1,7 @@
 import { DataError } from '../base/errors.js';
-import { CsvStreamParser, type CsvParseOptions, type CsvRow } from './csv-stream-parser.js';
-import { rowsToTable } from './rows-to-table.js';
+import { ColumnBuilder } from './column-builder.js';
+import { CsvStreamParser, type CsvParseOptions, type CsvSink } from './csv-stream-parser.js';
+import { columnKinds } from './rows-to-table.js';
 import type { ColumnKind, ColumnSpec, Table } from './table.js';
 
 /** Options of {@link CsvTableReader} and {@link readCsvTables}. */
@@ -43,25 +44,45 @@ function schemaRecord(schema: CsvTableReaderOptions['schema']): Record<string, C
  */
 export class CsvTableReader {
   private readonly parser: CsvStreamParser;
+  private readonly options: CsvTableReaderOptions;
   private readonly blockRows: number;
   private readonly unlisted: 'infer' | 'string';
-  private kinds: Record<string, ColumnKind> | undefined;
-  /** columns the caller's schema names */
-  private readonly listed: Set<string>;
-  private fixed = false;
-  private pending: CsvRow[] = [];
-  /** data rows handed out in blocks so far */
+  private readonly listed: Record<string, ColumnKind> | undefined;
+  /** every column's kind, once the first block has fixed them */
+  private kinds: ColumnKind[] | undefined;
+  private builder: ColumnBuilder | null = null;
+  private done: Table[] = [];
+  /** data rows in finished blocks */
   private emitted = 0;
+  private readonly sink: CsvSink;
 
   constructor(options: CsvTableReaderOptions = {}) {
     this.parser = new CsvStreamParser(options);
-    this.kinds = schemaRecord(options.schema);
-    this.listed = new Set(Object.keys(this.kinds ?? {}));
+    this.options = options;
+    this.listed = schemaRecord(options.schema);
     this.unlisted = options.unlisted ?? 'infer';
     this.blockRows = options.blockRows ?? 10_000;
     if (!(Number.isInteger(this.blockRows) && this.blockRows >= 1)) {
       throw new RangeError(`options.blockRows must be a positive integer, got ${this.blockRows}`);
     }
+    this.sink = {
+      line: (s, start, end, lineNo) => {
+        try {
+          this.current().line(s, start, end, lineNo);
+        } catch (err) {
+          throw this.explain(err);
+        }
+        this.flushIfFull();
+      },
+      row: (fields) => {
+        try {
+          this.current().row(fields);
+        } catch (err) {
+          throw this.explain(err);
+        }
+        this.flushIfFull();
+      },
+    };
   }
 
   /** The header's column names, once read. */
@@ -71,63 +92,68 @@ export class CsvTableReader {
 
   /** The kinds of every column, fixed by the first block. */
   get schema(): ColumnSpec[] | undefined {
-    if (!this.fixed || !this.parser.header) return undefined;
-    return this.parser.header.map((name) => ({ name, kind: this.kinds![name] }));
+    const header = this.parser.header;
+    if (!this.kinds || !header) return undefined;
+    return header.map((name, j) => ({ name, kind: this.kinds![j] }));
   }
 
   push(chunk: string): Table[] {
-    for (const row of this.parser.push(chunk)) this.pending.push(row);
-    return this.drain(false);
+    this.parser.feed(chunk, this.sink);
+    return this.take();
   }
 
   end(): Table[] {
-    for (const row of this.parser.end()) this.pending.push(row);
-    return this.drain(true);
+    this.parser.finish(this.sink);
+    // A file with a header and no rows still yields one (empty) table.
+    if (this.builder || !this.kinds) this.flush();
+    return this.take();
   }
 
-  private drain(final: boolean): Table[] {
-    const out: Table[] = [];
-    const all = this.pending;
-    let start = 0;
-    while (all.length - start >= this.blockRows) {
-      out.push(this.block(all.slice(start, start + this.blockRows)));
-      start += this.blockRows;
-    }
-    // A file with a header and no rows still yields one (empty) table.
-    if (final && (all.length > start || !this.fixed)) {
-      out.push(this.block(all.slice(start)));
-      start = all.length;
-    }
-    this.pending = start === 0 ? all : all.slice(start);
+  /** Text in a column whose kind the first block decided: say so, and how to read such a file. */
+  private explain(err: unknown): unknown {
+    const column = err instanceof DataError ? err.details?.column : undefined;
+    if (!this.kinds || typeof column !== 'string' || (this.listed && Object.hasOwn(this.listed, column))) return err;
+    return new DataError(
+      `${(err as DataError).message}. The column's kind was inferred from the first ${this.blockRows} rows; ` +
+        `give it in the schema (as 'string') to read such a file.`,
+      (err as DataError).details,
+    );
+  }
+
+  private take(): Table[] {
+    const out = this.done;
+    this.done = [];
     return out;
   }
 
-  private block(rows: CsvRow[]): Table {
+  private current(): ColumnBuilder {
+    if (this.builder) return this.builder;
     const header = this.parser.header!;
-    const firstRow = this.emitted + 1;
+    const kinds = this.kinds ?? columnKinds(header, { schema: this.listed, unlisted: this.unlisted });
+    this.builder = new ColumnBuilder(header, {
+      delimiter: this.options.delimiter,
+      naValues: this.options.naValues,
+      kinds,
+      firstRow: this.emitted + 1,
+      expectedRows: this.blockRows,
+    });
+    return this.builder;
+  }
+
+  private flushIfFull(): void {
+    if (this.builder!.rowCount >= this.blockRows) this.flush();
+  }
+
+  private flush(): void {
     let table: Table;
-    if (this.fixed) {
-      try {
-        table = rowsToTable(header, rows, { schema: this.kinds, firstRow });
-      } catch (err) {
-        const column = err instanceof DataError ? err.details?.column : undefined;
-        if (err instanceof DataError && typeof column === 'string' && !this.listed.has(column)) {
-          throw new DataError(
-            `${err.message}. The column's kind was inferred from the first ${this.blockRows} rows; ` +
-              `give it in the schema (as 'string') to read such a file.`,
-            err.details,
-          );
-        }
-        throw err;
-      }
-    } else {
-      table = rowsToTable(header, rows, { schema: this.kinds, unlisted: this.unlisted, firstRow });
-      this.kinds = {};
-      for (const c of table.columns) this.kinds[c.name] = c.kind;
-      this.fixed = true;
+    try {
+      table = this.current().finish();
+    } finally {
+      this.builder = null;
     }
-    this.emitted += rows.length;
-    return table;
+    this.kinds ??= table.columns.map((c) => c.kind);
+    this.emitted += table.rowCount;
+    this.done.push(table);
   }
 }
 

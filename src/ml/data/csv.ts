@@ -1,21 +1,46 @@
 import { DEFAULT_NA_VALUES } from './coerce.js';
-import { checkDelimiter, CsvStreamParser, type CsvParseOptions } from './csv-stream-parser.js';
-import { rowsToTable, type CsvTypingOptions } from './rows-to-table.js';
+import { ColumnBuilder } from './column-builder.js';
+import { checkDelimiter, CsvStreamParser, type CsvParseOptions, type CsvSink } from './csv-stream-parser.js';
+import { columnKinds, type CsvTypingOptions } from './rows-to-table.js';
 import type { Table } from './table.js';
 
-export { CsvStreamParser, type CsvParseOptions, type CsvRow } from './csv-stream-parser.js';
+export { CsvStreamParser, type CsvParseOptions, type CsvRow, type CsvSink } from './csv-stream-parser.js';
 export { CsvTableReader, readCsvTables, type CsvTableReaderOptions } from './csv-table-reader.js';
 export { rowsToTable, type CsvTypingOptions } from './rows-to-table.js';
 
 /**
  * Parses a whole CSV text (RFC 4180, header row required) into a Table,
- * inferring each column's kind. Empty fields and the NA markers are missing.
+ * inferring each column's kind (see rowsToTable). Empty fields and the NA
+ * markers are missing.
  */
 export function parseCsv(text: string, options: CsvParseOptions & CsvTypingOptions = {}): Table {
   const parser = new CsvStreamParser(options);
-  const rows = parser.push(text);
-  for (const r of parser.end()) rows.push(r);
-  return rowsToTable(parser.header!, rows, options);
+  let builder: ColumnBuilder | null = null;
+  const start = (): ColumnBuilder => {
+    const header = parser.header!;
+    const kinds = columnKinds(header, options);
+    return new ColumnBuilder(header, {
+      delimiter: options.delimiter,
+      naValues: options.naValues,
+      kinds,
+      firstRow: options.firstRow,
+      expectedRows: countLines(text),
+    });
+  };
+  const sink: CsvSink = {
+    line: (s, a, b, lineNo) => (builder ??= start()).line(s, a, b, lineNo),
+    row: (fields) => (builder ??= start()).row(fields),
+  };
+  parser.feed(text, sink);
+  parser.finish(sink);
+  return (builder ?? start()).finish();
+}
+
+/** Line breaks in the text: an upper bound on the data rows, give or take the last line. */
+function countLines(text: string): number {
+  let n = 0;
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) n++;
+  return n === 0 ? 1 : n;
 }
 
 /** Options of the CSV writers. */

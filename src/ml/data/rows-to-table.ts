@@ -13,8 +13,9 @@ export interface CsvTypingOptions {
    */
   schema?: Readonly<Record<string, ColumnKind>>;
   /**
-   * What to do with columns the schema does not list: `'infer'` them or keep
-   * them as `'string'` (raw text, e.g. to pass through unchanged).
+   * What to do with columns the schema does not list (all of them when there
+   * is no schema): `'infer'` them or keep them as `'string'` (raw text, e.g.
+   * to pass through unchanged).
    * @defaultValue 'infer'
    */
   unlisted?: 'infer' | 'string';
@@ -27,27 +28,33 @@ export interface CsvTypingOptions {
 }
 
 /**
+ * The forced kind of each header column (undefined: infer), checking that
+ * every column the schema names is in the header.
+ */
+export function columnKinds(header: readonly string[], options: CsvTypingOptions): (ColumnKind | undefined)[] {
+  const { schema, unlisted = 'infer' } = options;
+  if (!schema) return header.map(() => (unlisted === 'string' ? 'string' : undefined));
+  for (const name of Object.keys(schema)) {
+    if (!header.includes(name)) {
+      throw new DataError(`Column '${name}' not found. Available columns: ${header.map((h) => `'${h}'`).join(', ')}.`, {
+        column: name,
+        available: [...header],
+      });
+    }
+  }
+  return header.map((name) => (Object.hasOwn(schema, name) ? schema[name] : unlisted === 'string' ? 'string' : undefined));
+}
+
+/**
  * Turns parsed rows into a Table. An inferred column is numeric when every
  * non-missing value is a plain decimal number (see parseNumber), else text;
  * a column with no values at all is numeric (all NaN).
  */
 export function rowsToTable(header: readonly string[], rows: readonly CsvRow[], options: CsvTypingOptions = {}): Table {
-  const { schema, unlisted = 'infer', firstRow = 1 } = options;
-  if (schema) {
-    for (const name of Object.keys(schema)) {
-      if (!header.includes(name)) {
-        throw new DataError(`Column '${name}' not found. Available columns: ${header.map((h) => `'${h}'`).join(', ')}.`, {
-          column: name,
-          available: [...header],
-        });
-      }
-    }
-  }
+  const { firstRow = 1 } = options;
   const n = rows.length;
   const ncols = header.length;
-  const forced: (ColumnKind | undefined)[] = header.map((name) =>
-    schema && Object.hasOwn(schema, name) ? schema[name] : unlisted === 'string' && schema ? 'string' : undefined,
-  );
+  const forced = columnKinds(header, options);
   // Row-major pass: each column stays numeric until a value fails to parse.
   const nums: (Float64Array | null)[] = forced.map((k) => (k === 'string' ? null : new Float64Array(n)));
   const firstBad = new Int32Array(ncols).fill(-1);
