@@ -41,7 +41,7 @@ async function main(): Promise<void> {
   const queues = new JobQueues(connection, config.redis.prefix, config);
   const runner = new PiscinaTaskRunner(config.worker.poolThreads);
   const processors: Partial<Record<QueueKind, Processor>> = {
-    train: trainProcessor({ db, runner, logger, packageVersion: config.version }),
+    train: trainProcessor({ db, runner, logger, packageVersion: config.version, defaultCvFolds: config.training.cvFolds }),
     monitoring: monitoringProcessor({ db, queues, logger, ttlDays: config.scheduler.snapshotTtlDays }),
   };
   const workers = config.worker.queues

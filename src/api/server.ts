@@ -20,7 +20,7 @@ export async function buildApiDeps(config: Config, logger: Logger): Promise<ApiD
     db,
     queues,
     publisher: redis,
-    validators: { train: (spec) => validateTrainJob(db, spec as never) },
+    validators: { train: (spec) => validateTrainJob(db, spec as never, config.training.cvFolds) },
   });
   const models = new ModelServer(db, { maxInstances: config.api.maxPredictInstances });
   return { config, logger, db, redis, queues, jobs, models };

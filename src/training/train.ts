@@ -1,11 +1,11 @@
 import { UnrecoverableError } from 'bullmq';
 import type { JobProgress, TrainJob, TrainResult } from '../../queues/job-schemas.js';
 import { findColumn, type Table } from '../ml/data/table.js';
-import type { FitResult, FoldResult, TaskOutcome } from '../ml/pipeline/fold-task.js';
 import type { PipelineSpec } from '../ml/pipeline/model-pipeline.js';
 import type { Database } from '../registry/database.js';
 import { loadDatasetTable, resolveDataset } from '../registry/dataset-service.js';
 import { registerVersion, type Lineage } from '../registry/model-registry.js';
+import { crossValidateAndFit } from './cross-validate.js';
 import { makeFolds } from './cv-splits.js';
 import { inferTask } from './infer-task.js';
 import { shareTable } from './share-table.js';
@@ -17,13 +17,10 @@ export interface TrainContext {
   runner: TaskRunner;
   jobId: string;
   packageVersion: string;
+  /** folds when the job does not say (config training.cv_folds) */
+  defaultCvFolds: number;
   signal?: AbortSignal;
   progress(p: JobProgress): Promise<void>;
-}
-
-/** A failure retrying cannot fix (bad data or parameters): the job fails at once. */
-export function unrecoverable<T>(outcome: TaskOutcome<T>): asserts outcome is { ok: true } & T {
-  if (!outcome.ok) throw new UnrecoverableError(`${outcome.error.name}: ${outcome.error.message}`);
 }
 
 /** The pipeline spec of a train job, given its task. */
@@ -64,45 +61,15 @@ export async function runTrainJob(job: TrainJob, ctx: TrainContext): Promise<Tra
   const spec = pipelineSpec(job, task);
   const table = shareTable(raw);
 
-  const cv = job.cv ?? { folds: 5, shuffle: true, seed: 0 };
+  const cv = job.cv ?? { folds: ctx.defaultCvFolds, shuffle: true, seed: 0 };
   const folds = makeFolds(task, table, job.target, cv);
-  // The final fit does not depend on the folds: it runs beside them, so on
-  // k threads the job takes about ceil((folds + 1) / k) fold-times.
   let done = 0;
   const total = folds.length + 1;
-  const step = async (stage: string): Promise<void> => {
-    done += 1;
-    await ctx.progress({ stage, done, total });
-  };
   await ctx.progress({ stage: 'cross_validation', done, total });
-  // one failed task stops its siblings' threads too
-  const stop = new AbortController();
-  const onAbort = (): void => stop.abort(signal?.reason);
-  signal?.addEventListener('abort', onAbort, { once: true });
-  const fitting = runner.run<TaskOutcome<FitResult>>('fit', { spec, table }, { signal: stop.signal }).then(async (r) => {
-    unrecoverable(r);
-    await step('final_fit');
-    return r;
+  const { cvMetrics, fit } = await crossValidateAndFit(runner, spec, table, folds, {
+    signal,
+    onTaskDone: (stage) => ctx.progress({ stage, done: ++done, total }),
   });
-  const folding = Promise.all(
-    folds.map(async ([trainIdx, testIdx]) => {
-      const r = await runner.run<TaskOutcome<FoldResult>>('cv-fold', { spec, table, trainIdx, testIdx }, { signal: stop.signal });
-      unrecoverable(r);
-      await step('cross_validation');
-      return r;
-    }),
-  );
-  let fit: FitResult;
-  let foldResults: FoldResult[];
-  try {
-    [fit, foldResults] = await Promise.all([fitting, folding]);
-  } catch (err) {
-    stop.abort(err);
-    throw err;
-  } finally {
-    signal?.removeEventListener('abort', onAbort);
-  }
-  const cvMetrics = aggregate(foldResults.map((r) => r.metrics));
 
   const metrics = Object.fromEntries(Object.entries(cvMetrics).map(([k, v]) => [k, v.mean]));
   const lineage: Lineage = {
@@ -134,20 +101,6 @@ export async function runTrainJob(job: TrainJob, ctx: TrainContext): Promise<Tra
   return resultOf(version.modelName, version.version, version.metrics, version.cvMetrics);
 }
 
-type CvMetrics = TrainResult['cv_metrics'];
-
-function aggregate(perFold: Array<Record<string, number | null>>): CvMetrics {
-  const out: CvMetrics = {};
-  for (const name of Object.keys(perFold[0] ?? {})) {
-    const folds = perFold.map((m) => m[name] ?? null);
-    const vals = folds.filter((v): v is number => v !== null);
-    const mean = vals.length ? vals.reduce((a, b) => a + b, 0) / vals.length : null;
-    const std = mean === null ? null : Math.sqrt(vals.reduce((a, b) => a + (b - mean) ** 2, 0) / vals.length);
-    out[name] = { mean, std, folds };
-  }
-  return out;
-}
-
 function resultOf(modelName: string, version: string, metrics: unknown, cvMetrics: unknown): TrainResult {
-  return { model_name: modelName, version, metrics: metrics as TrainResult['metrics'], cv_metrics: cvMetrics as CvMetrics };
+  return { model_name: modelName, version, metrics: metrics as TrainResult['metrics'], cv_metrics: cvMetrics as TrainResult['cv_metrics'] };
 }

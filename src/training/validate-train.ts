@@ -10,7 +10,7 @@ import { AppError } from '../utils/app-error.js';
  * Checks a train job against the registry before it is queued, so that bad
  * input is a 4xx now rather than a failed job later.
  */
-export async function validateTrainJob(db: Database, job: TrainJob): Promise<void> {
+export async function validateTrainJob(db: Database, job: TrainJob, defaultCvFolds: number): Promise<void> {
   const dataset = await resolveDataset(db, job.dataset);
   const names = dataset.columns.map((c) => c.name);
   for (const [what, name] of [['target', job.target], ...(job.features ?? []).map((f) => ['feature', f])] as const) {
@@ -21,7 +21,7 @@ export async function validateTrainJob(db: Database, job: TrainJob): Promise<voi
   if (job.features?.includes(job.target)) {
     throw new AppError('validation_failed', `the target column '${job.target}' cannot also be a feature`);
   }
-  const folds = job.cv?.folds ?? 5;
+  const folds = job.cv?.folds ?? defaultCvFolds;
   if (dataset.rowCount < folds) {
     throw new AppError('validation_failed', `dataset '${dataset.name}' has ${dataset.rowCount} rows, fewer than the ${folds} cross-validation folds`);
   }

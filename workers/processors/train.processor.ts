@@ -6,8 +6,8 @@ import type { Logger } from '../../src/utils/logger.js';
 import { processorFor } from '../job-lifecycle.js';
 
 /** The `train` queue's processor: parse, then hand the work to the training domain. */
-export function trainProcessor(deps: { db: Database; runner: TaskRunner; logger: Logger; packageVersion: string }) {
+export function trainProcessor(deps: { db: Database; runner: TaskRunner; logger: Logger; packageVersion: string; defaultCvFolds: number }) {
   return processorFor<TrainJob, TrainResult>(deps.db, deps.logger, trainJobSchema, (job, ctx) =>
-    runTrainJob(job, { db: deps.db, runner: deps.runner, jobId: ctx.jobId, signal: ctx.signal, progress: ctx.progress, packageVersion: deps.packageVersion }),
+    runTrainJob(job, { db: deps.db, runner: deps.runner, jobId: ctx.jobId, signal: ctx.signal, progress: ctx.progress, packageVersion: deps.packageVersion, defaultCvFolds: deps.defaultCvFolds }),
   );
 }
