@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { DataError, NotFittedError, ParameterError } from '../../../../src/ml/base/errors.js';
-import { createEstimator, estimatorFromJSON, MODEL_TYPES } from '../../../../src/ml/model-types.js';
+import { createEstimator, estimatorFromJSON } from '../../../../src/ml/model-types.js';
 import { LagGradientBoosting } from '../../../../src/ml/timeseries/lag-gradient-boosting.js';
 import { expectClose } from './fixtures.js';
 
@@ -26,9 +26,7 @@ describe('LagGradientBoosting', () => {
     expectClose(model.forecast(10), y.slice(30), 1e-6, 'ar2');
   });
 
-  it('forecasts a seasonal series far better than its mean with gradient boosting', function () {
-    // gradient_boosting comes from the tree family; skipped only while it is not registered
-    if (!MODEL_TYPES.gradient_boosting) this.skip();
+  it('forecasts a seasonal series far better than its mean with gradient boosting', () => {
     const y = seasonal(120);
     const train = y.slice(0, 105);
     const model = new LagGradientBoosting({ lags: 14, windows: [3, 7], n_estimators: 100, max_depth: 3, learning_rate: 0.1 }).fit(train);
@@ -41,6 +39,14 @@ describe('LagGradientBoosting', () => {
       meanMae += Math.abs(mean - y[105 + h]) / 15;
     }
     expect(mae).to.be.lessThan(0.25 * meanMae);
+  });
+
+  it('uses gradient boosting by default and restores it from JSON', () => {
+    const model = new LagGradientBoosting({ lags: 3, windows: [3], n_estimators: 5 }).fit(ar2(30));
+    const json = JSON.parse(JSON.stringify(model.toJSON()));
+    expect(json.state.regressor.type).to.equal('gradient_boosting');
+    const restored = estimatorFromJSON(json) as LagGradientBoosting;
+    expect(Array.from(restored.forecast(4))).to.deep.equal(Array.from(model.forecast(4)));
   });
 
   it('passes the other hyperparameters to the regressor and rejects ones it does not know', () => {
