@@ -86,7 +86,11 @@ export class ColumnPreprocessor {
   /** number of Matrix columns */
   readonly width: number;
 
+  /** category -> code, per state (undefined for numeric ones), built once for fast predictions */
+  private readonly indexes: (Map<string, number> | undefined)[];
+
   constructor(readonly states: readonly FeatureState[]) {
+    this.indexes = states.map((s) => (s.kind === 'string' ? new Map(s.categories.map((c, j) => [c, j])) : undefined));
     this.featureNames = [];
     for (const s of states) {
       if (s.kind === 'string' && s.encoding === 'onehot') {
@@ -116,7 +120,8 @@ export class ColumnPreprocessor {
     const X = createMatrix(n, width);
     const data = X.data;
     let offset = 0;
-    for (const s of this.states) {
+    for (let f = 0; f < this.states.length; f++) {
+      const s = this.states[f];
       const col = getColumn(table, s.name);
       if (s.kind === 'number') {
         const values = numericValues(col, rows, n);
@@ -128,8 +133,7 @@ export class ColumnPreprocessor {
         }
       } else {
         const values = textValues(col, rows, n);
-        const index = new Map<string, number>();
-        s.categories.forEach((c, j) => index.set(c, j));
+        const index = this.indexes[f]!;
         const k0 = s.categories.length;
         const missingCode =
           s.missing === 'category' ? k0 : s.missing === 'fill' && s.fill !== null ? (index.get(s.fill) ?? -1) : -1;
