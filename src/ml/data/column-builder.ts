@@ -24,6 +24,9 @@ function exact(a: Float64Array, n: number): Float64Array {
   return a.length === n ? a : a.slice(0, n);
 }
 
+/** Distinct values per text column shared as one string each; past this a column is free text. */
+const MAX_INTERNED = 10_000;
+
 const POW10 = Array.from({ length: 23 }, (_, i) => 10 ** i);
 
 /**
@@ -88,6 +91,8 @@ export class ColumnBuilder implements CsvSink {
   private srcStart: Int32Array;
   private srcEnd: Int32Array;
   private readonly slowRows = new Map<number, CsvRow>();
+  /** per column: distinct text values seen so far, or null once there are too many to share */
+  private readonly interned: (Map<string, string> | null)[];
 
   constructor(
     private readonly header: readonly string[],
@@ -106,6 +111,7 @@ export class ColumnBuilder implements CsvSink {
     this.srcEnd = new Int32Array(this.capacity);
     this.nums = header.map((_, j) => (this.forced[j] === 'string' ? null : new Float64Array(this.capacity)));
     this.strs = header.map((_, j) => (this.forced[j] === 'string' ? [] : null));
+    this.interned = header.map(() => new Map());
     this.recording = this.nums.some((a, j) => a !== null && this.forced[j] === undefined);
   }
 
@@ -184,7 +190,7 @@ export class ColumnBuilder implements CsvSink {
       const v = fields[j];
       const nums = this.nums[j];
       if (nums === null) {
-        this.strs[j]!.push(v);
+        this.strs[j]!.push(this.keep(j, v));
         continue;
       }
       if (v === null) {
@@ -211,7 +217,7 @@ export class ColumnBuilder implements CsvSink {
   private putRange(j: number, r: number, s: string, fs: number, fe: number): void {
     const nums = this.nums[j];
     if (nums === null) {
-      this.strs[j]!.push(this.text(s, fs, fe));
+      this.strs[j]!.push(this.keep(j, this.text(s, fs, fe)));
       return;
     }
     if (fs === fe) {
@@ -235,6 +241,27 @@ export class ColumnBuilder implements CsvSink {
     else this.toText(j, r, text);
   }
 
+  /**
+   * The text to store: one shared copy per distinct value while a column has
+   * few of them (categories), and never a slice of the input, which would
+   * keep the whole input text alive as long as the table.
+   */
+  private keep(j: number, t: string | null): string | null {
+    if (t === null) return null;
+    const seen = this.interned[j];
+    if (seen) {
+      const known = seen.get(t);
+      if (known !== undefined) return known;
+    }
+    // V8 makes slices of 13 or more characters views into the parent string; a concatenation flattens a copy.
+    const own = t.length >= 13 ? (' ' + t).slice(1) : t;
+    if (seen) {
+      if (seen.size < MAX_INTERNED) seen.set(own, own);
+      else this.interned[j] = null;
+    }
+    return own;
+  }
+
   /** An unquoted field's value: null for the empty field and NA markers. */
   private text(s: string, fs: number, fe: number): string | null {
     if (fs === fe) return null;
@@ -253,8 +280,8 @@ export class ColumnBuilder implements CsvSink {
       });
     }
     const out = new Array<string | null>(r);
-    for (let k = 0; k < r; k++) out[k] = this.originalText(k, j);
-    out.push(value);
+    for (let k = 0; k < r; k++) out[k] = this.keep(j, this.originalText(k, j));
+    out.push(this.keep(j, value));
     this.strs[j] = out;
     this.nums[j] = null;
     this.recording = this.nums.some((a, c) => a !== null && this.forced[c] === undefined);
