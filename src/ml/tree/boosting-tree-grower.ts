@@ -53,6 +53,7 @@ export class BoostingTreeGrower {
   private readonly ordered: Float64Array;
   private readonly pool: Float64Array[] = [];
   private readonly histSize: number;
+  private readonly goesLeft = new Uint8Array(256);
   private leafStart: number[] = [];
   private leafEnd: number[] = [];
   private leafNode: number[] = [];
@@ -371,18 +372,26 @@ export class BoostingTreeGrower {
     node.HL = bestHL;
   }
 
+  /**
+   * Stable in-place partition of the node's rows, left rows first. Branch
+   * free: each row is written to both sides and only one cursor advances,
+   * since the side is a coin flip the CPU cannot predict.
+   */
   private partition(start: number, end: number, f: number, bin: number, missingLeft: boolean): number {
-    const { idx, tmp } = this;
+    const { idx, tmp, goesLeft } = this;
     const { codes, rows: n, nBins } = this.bm;
     const col = f * n;
     const miss = nBins[f];
+    for (let c = 0; c <= miss; c++) goesLeft[c] = c === miss ? (missingLeft ? 1 : 0) : c <= bin ? 1 : 0;
     let l = start;
     let r = 0;
     for (let k = start; k < end; k++) {
       const row = idx[k];
-      const c = codes[col + row];
-      if (c === miss ? missingLeft : c <= bin) idx[l++] = row;
-      else tmp[r++] = row;
+      const gl = goesLeft[codes[col + row]];
+      idx[l] = row;
+      tmp[r] = row;
+      l += gl;
+      r += 1 - gl;
     }
     idx.set(tmp.subarray(0, r), l);
     return l;

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { fromRows } from '../../../../src/ml/base/matrix.js';
 import { Rng } from '../../../../src/ml/base/random.js';
-import { binMatrix, binOf, quantileCuts } from '../../../../src/ml/tree/binning.js';
+import { binMatrix, binOf, quantileCuts, sortFloat64 } from '../../../../src/ml/tree/binning.js';
 
 describe('binning', () => {
   it('gives each distinct value its own bin when there are few, cutting midway', () => {
@@ -45,5 +45,19 @@ describe('binning', () => {
   it('backs the codes with shared memory when asked', () => {
     const b = binMatrix(fromRows([[1], [2]]), 255, { shared: true });
     expect(b.codes.buffer).to.be.instanceOf(SharedArrayBuffer);
+  });
+});
+
+describe('sortFloat64', () => {
+  it('sorts like a numeric sort, negatives, zeros, infinities and repeats included', () => {
+    const rng = new Rng(3);
+    const v = new Float64Array(5000).map((_, i) => (i % 10 === 0 ? Math.round(rng.normal()) : rng.normal() * 10 ** rng.int(12)));
+    v[7] = -Infinity;
+    v[8] = Infinity;
+    v[9] = -0;
+    // -0 and 0 compare equal, so either order of them is sorted
+    const plain = (a: ArrayLike<number>): number[] => Array.from(a, (x) => (x === 0 ? 0 : x));
+    const expected = plain(Array.from(v).sort((a, b) => a - b));
+    expect(plain(sortFloat64(v.slice()))).to.deep.equal(expected);
   });
 });
