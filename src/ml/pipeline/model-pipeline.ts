@@ -108,9 +108,9 @@ export class ModelPipeline {
     return this.resolved.task;
   }
 
-  /** The spec as given, defaults filled in. */
+  /** The spec as given, defaults filled in (a copy). */
   get spec(): ResolvedSpec {
-    return this.resolved;
+    return structuredClone(this.resolved);
   }
 
   get isFitted(): boolean {
