@@ -195,6 +195,40 @@ describe('cluster end to end (real Redis and MongoDB)', function () {
       expect(pred.body.predictions[0]).to.be.closeTo(3 * 2 - 2 * 1 + 4, 0.2);
     });
 
+    it('trains the design seed config (xgboost alias) posted verbatim as YAML', async () => {
+      const seed = [
+        'model:',
+        '  type: xgboost            # alias of gradient_boosting',
+        '  version: 1.0.0',
+        '  hyperparameters:',
+        '    learning_rate: 0.1',
+        '    max_depth: 6',
+        '    n_estimators: 100',
+        '  training:',
+        '    validation_split: 0.2',
+        '    early_stopping: true',
+        '  serving:',
+        '    batch_size: 32',
+        '    cache_size: 1000',
+        '  monitoring:',
+        '    drift_threshold: 0.1',
+        '    performance_threshold: 0.95',
+      ].join('\n');
+      const yaml = `model_name: seed\ndataset: ${datasetId}\ntarget: label\n${seed}\n`;
+      const res = await cluster.request('POST', '/v1/jobs', yaml, { 'content-type': 'application/yaml' });
+      expect(res.status, JSON.stringify(res.body)).to.equal(202);
+      const job = await cluster.waitForJob(res.body.id);
+      expect(job.state, JSON.stringify(job.error)).to.equal('completed');
+      expect(job.result.version).to.equal('1.0.0');
+      expect(job.result.metrics.accuracy).to.be.greaterThan(0.7);
+      const version = await cluster.request('GET', '/v1/models/seed/versions/1.0.0');
+      expect(version.body.type).to.equal('xgboost');
+      expect(version.body.config.serving).to.deep.equal({ batch_size: 32, cache_size: 1000 });
+      const pred = await cluster.request('POST', '/v1/models/seed/predict', { instances: [{ x1: 9, x2: 2, color: 'red', y: 1 }] });
+      expect(pred.status, JSON.stringify(pred.body)).to.equal(200);
+      expect(pred.body.predictions[0]).to.equal('yes');
+    });
+
     it('returns the first job for a repeated Idempotency-Key', async () => {
       const body = { type: 'train', model_name: 'idem', dataset: 'sample', target: 'y', model: { type: 'linear_regression' }, cv: 2 };
       const a = await cluster.request('POST', '/v1/jobs', body, { 'idempotency-key': 'key-123' });
