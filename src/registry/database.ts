@@ -4,6 +4,7 @@ import { datasetModel, type DatasetDoc } from './dataset.model.js';
 import { GridFsArtifactStore } from './gridfs-artifact-store.js';
 import { idempotencyModel, jobRecordModel, type JobRecordDoc } from './job-record.model.js';
 import { modelVersionModel, type ModelVersionDoc } from './model-version.model.js';
+import { predictionLogModel, type PredictionLogDoc } from './prediction-log.model.js';
 import { queueHealthModel, type QueueHealthDoc } from './queue-health.model.js';
 import { registeredModelModel, type RegisteredModelDoc } from './registered-model.model.js';
 
@@ -16,6 +17,7 @@ export interface Database {
   jobs: Model<JobRecordDoc>;
   idempotency: Model<{ _id: string; jobId: string }>;
   queueHealth: Model<QueueHealthDoc>;
+  predictionLog: Model<PredictionLogDoc>;
   artifacts: ArtifactStore;
   close(): Promise<void>;
 }
@@ -32,10 +34,11 @@ export async function openDatabase(url: string): Promise<Database> {
     jobs: jobRecordModel(conn),
     idempotency: idempotencyModel(conn),
     queueHealth: queueHealthModel(conn),
+    predictionLog: predictionLogModel(conn),
     artifacts: new GridFsArtifactStore(conn),
     close: () => conn.close(),
   };
-  await Promise.all([db.datasets, db.registeredModels, db.modelVersions, db.jobs, db.queueHealth].map((m) => m.createIndexes()));
+  await Promise.all([db.datasets, db.registeredModels, db.modelVersions, db.jobs, db.queueHealth, db.predictionLog].map((m) => m.createIndexes()));
   return db;
 }
 
