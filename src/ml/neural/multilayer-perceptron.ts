@@ -20,7 +20,10 @@ export interface MlpParams extends Params {
   dropout: number;
   /** passes over the training rows @defaultValue 100 */
   epochs: number;
-  /** rows per Adam step @defaultValue 32 */
+  /**
+   * rows per Adam step (capped at the row count). TF.js pays a fixed cost per
+   * step, so small batches are slow on large data. @defaultValue 200 (scikit-learn's 'auto')
+   */
   batch_size: number;
   /** Adam step size @defaultValue 0.001 */
   learning_rate: number;
@@ -34,7 +37,7 @@ export const MLP_DEFAULTS: MlpParams = {
   activation: 'relu',
   dropout: 0,
   epochs: 100,
-  batch_size: 32,
+  batch_size: 200,
   learning_rate: 0.001,
   seed: 0,
 };
