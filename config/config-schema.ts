@@ -4,8 +4,8 @@ import { z } from 'zod';
 const role = z.enum(['admin', 'operator', 'viewer']);
 export type Role = z.infer<typeof role>;
 
-/** Where a job type's work runs. */
-export const QUEUE_KINDS = ['train', 'tune', 'evaluate', 'batch_predict', 'monitoring'] as const;
+/** Where a job type's work runs; `tune_trial` carries the trials of tune jobs. */
+export const QUEUE_KINDS = ['train', 'tune', 'tune_trial', 'evaluate', 'batch_predict', 'monitoring'] as const;
 export type QueueKind = (typeof QUEUE_KINDS)[number];
 
 const positiveInt = z.coerce.number().int().positive();

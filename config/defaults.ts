@@ -16,7 +16,7 @@ export const DEFAULTS: Config = {
   redis: { url: 'redis://127.0.0.1:6379', prefix: 'trainyard' },
   mongo: { url: 'mongodb://127.0.0.1:27017/trainyard' },
   worker: {
-    queues: ['train', 'tune', 'evaluate', 'batch_predict', 'monitoring'],
+    queues: ['train', 'tune', 'tune_trial', 'evaluate', 'batch_predict', 'monitoring'],
     concurrency: 1,
     poolThreads: Math.max(1, os.availableParallelism()),
     lockDurationMs: 30_000,

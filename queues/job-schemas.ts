@@ -83,9 +83,161 @@ export const trainResultSchema = z.object({
 });
 export type TrainResult = z.infer<typeof trainResultSchema>;
 
+/** Hyperparameter names in a search space (they become MongoDB keys, so no '.' or '$'). */
+const paramNameSchema = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/, 'must be a hyperparameter name: letters, digits and _');
+
+/** `{type: 'int', low, high, log?, step?}`: whole numbers in [low, high]. */
+export const intDistributionSchema = z
+  .object({ type: z.literal('int'), low: z.number().int(), high: z.number().int(), log: z.boolean().default(false), step: z.number().int().positive().optional() })
+  .strict();
+/** `{type: 'float', low, high, log?, step?}`: numbers in [low, high]. */
+export const floatDistributionSchema = z
+  .object({ type: z.literal('float'), low: z.number(), high: z.number(), log: z.boolean().default(false), step: z.number().positive().optional() })
+  .strict();
+/** `{type: 'categorical', choices: [...]}`: one of the listed values. */
+export const categoricalDistributionSchema = z
+  .object({ type: z.literal('categorical'), choices: z.array(z.union([z.string(), z.number(), z.boolean(), z.null()])) })
+  .strict();
+export const distributionSchema = z.discriminatedUnion('type', [intDistributionSchema, floatDistributionSchema, categoricalDistributionSchema]);
+export type Distribution = z.infer<typeof distributionSchema>;
+
+/** What is wrong with a distribution beyond its shape, or null. */
+export function distributionProblem(d: Distribution): string | null {
+  if (d.type === 'categorical') {
+    if (d.choices.length === 0) return 'choices must not be empty';
+    const seen = new Set<unknown>();
+    for (const c of d.choices) {
+      if (seen.has(c)) return `choice ${JSON.stringify(c)} is listed twice`;
+      seen.add(c);
+    }
+    return null;
+  }
+  if (!(d.low < d.high)) return `low (${d.low}) must be less than high (${d.high})`;
+  if (d.log && d.low <= 0) return `a log scale needs low > 0, got low ${d.low}`;
+  if (d.log && d.step !== undefined) return 'log and step cannot be combined';
+  return null;
+}
+
+/** `{param: distribution}`; hyperparameters not in it keep their value from model.hyperparameters. */
+export const searchSpaceSchema = z.record(paramNameSchema, distributionSchema).superRefine((space, ctx) => {
+  if (Object.keys(space).length === 0) ctx.addIssue({ code: 'custom', message: 'the search space is empty; give at least one hyperparameter' });
+  for (const [name, d] of Object.entries(space)) {
+    const problem = distributionProblem(d);
+    if (problem) ctx.addIssue({ code: 'custom', path: [name], message: `${name}: ${problem}` });
+  }
+});
+export type SearchSpace = z.infer<typeof searchSpaceSchema>;
+
+const seedSchema = z.number().int().min(0).max(4294967295);
+/** `'tpe'` or `{type: 'tpe', seed, ...}`. */
+export const samplerSchema = z.union([
+  z.enum(['grid', 'random', 'tpe']).transform((type) => ({ type })),
+  z.discriminatedUnion('type', [
+    z.object({ type: z.literal('grid') }).strict(),
+    z.object({ type: z.literal('random'), seed: seedSchema.optional() }).strict(),
+    z
+      .object({
+        type: z.literal('tpe'),
+        seed: seedSchema.optional(),
+        n_startup_trials: z.number().int().min(0).optional(),
+        n_ei_candidates: z.number().int().min(1).max(10_000).optional(),
+        multivariate: z.boolean().optional(),
+        constant_liar: z.boolean().optional(),
+      })
+      .strict(),
+  ]),
+]);
+export type SamplerSpec = z.infer<typeof samplerSchema>;
+
+/** `'median'` or `{type: 'median', n_startup_trials, ...}`. */
+export const prunerSchema = z.union([
+  z.enum(['none', 'median', 'successive_halving']).transform((type) => ({ type })),
+  z.discriminatedUnion('type', [
+    z.object({ type: z.literal('none') }).strict(),
+    z
+      .object({
+        type: z.literal('median'),
+        n_startup_trials: z.number().int().min(0).optional(),
+        n_warmup_steps: z.number().int().min(0).optional(),
+        interval_steps: z.number().int().min(1).optional(),
+        n_min_trials: z.number().int().min(1).optional(),
+      })
+      .strict(),
+    z
+      .object({
+        type: z.literal('successive_halving'),
+        min_resource: z.number().int().min(1).optional(),
+        reduction_factor: z.number().int().min(2).optional(),
+        min_early_stopping_rate: z.number().int().min(0).optional(),
+        bootstrap_count: z.number().int().min(0).optional(),
+      })
+      .strict(),
+  ]),
+]);
+export type PrunerSpec = z.infer<typeof prunerSchema>;
+
+/**
+ * POST /v1/jobs {type: 'tune'}: search `search_space` with cross-validation,
+ * trials spread over the workers, then refit the best and register it.
+ * `n_trials` may be left out for a grid (every grid point once).
+ */
+export const tuneJobSchema = z
+  .object({
+    type: z.literal('tune'),
+    model_name: nameSchema,
+    dataset: z.string().min(1),
+    target: z.string().min(1),
+    features: z.array(z.string().min(1)).min(1).optional(),
+    task: taskSchema.optional(),
+    model: modelConfigSchema,
+    search_space: searchSpaceSchema,
+    sampler: samplerSchema.default({ type: 'tpe' }),
+    pruner: prunerSchema.default({ type: 'none' }),
+    n_trials: z.number().int().min(1).max(10_000).optional(),
+    parallelism: z.number().int().min(1).max(256).default(1),
+    cv: cvSchema.optional(),
+    metric: z.string().min(1).optional(),
+    direction: z.enum(['maximize', 'minimize']).optional(),
+  })
+  .strict()
+  .superRefine((job, ctx) => {
+    if (job.n_trials === undefined && job.sampler.type !== 'grid') {
+      ctx.addIssue({ code: 'custom', path: ['n_trials'], message: `n_trials is required with the ${job.sampler.type} sampler` });
+    }
+  });
+export type TuneJobInput = z.input<typeof tuneJobSchema>;
+export type TuneJob = z.infer<typeof tuneJobSchema>;
+
+export const TRIAL_STATES = ['running', 'complete', 'pruned', 'failed'] as const;
+
+export const tuneResultSchema = z.object({
+  study_id: z.string(),
+  model_name: z.string(),
+  version: z.string(),
+  metric: z.string(),
+  direction: z.enum(['maximize', 'minimize']),
+  best_trial: z.number().int(),
+  best_params: z.record(z.string(), z.unknown()),
+  best_value: z.number(),
+  trials: z.array(
+    z.object({
+      number: z.number().int(),
+      state: z.enum(TRIAL_STATES),
+      params: z.record(z.string(), z.unknown()),
+      /** the metric of each fold that ran (step = fold index) */
+      values: z.array(z.number().nullable()),
+      value: z.number().nullable(),
+      duration_ms: z.number().nullable(),
+      worker: z.string().nullable(),
+    }),
+  ),
+});
+export type TuneResult = z.infer<typeof tuneResultSchema>;
+
 /** Every job type the cluster runs, with its payload schema. */
 export const JOB_SCHEMAS = {
   train: trainJobSchema,
+  tune: tuneJobSchema,
 } as const;
 export type JobType = keyof typeof JOB_SCHEMAS;
 export const JOB_TYPES = Object.keys(JOB_SCHEMAS) as JobType[];
