@@ -22,6 +22,41 @@ export interface CrossValidation {
   fit: FitResult;
 }
 
+/** Options of {@link crossValidateAndFit}. */
+export interface CrossValidateOptions {
+  /** aborting stops every task and its thread */
+  signal?: AbortSignal;
+  onTaskDone?: (stage: 'cross_validation' | 'final_fit') => Promise<void> | void;
+  /**
+   * Called as each fold finishes, with its index in `folds`; throwing stops
+   * the remaining folds (tuning prunes a trial this way).
+   */
+  onFoldDone?: (index: number, result: FoldResult) => Promise<void> | void;
+  /** @defaultValue true */
+  withFinalFit?: boolean;
+  /**
+   * Most folds handed to the pool at once, started in fold order; the rest
+   * wait, so a pruned trial never starts them.
+   * @defaultValue every fold at once
+   */
+  foldConcurrency?: number;
+}
+
+/** Runs `fn` over the items with at most `limit` in flight, in order; the first failure stops the rest. */
+async function inOrder<T, R>(items: T[], limit: number, fn: (item: T, index: number) => Promise<R>, signal: AbortSignal): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    while (next < items.length && !signal.aborted) {
+      const i = next++;
+      out[i] = await fn(items[i], i);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
+  if (signal.aborted) throw signal.reason;
+  return out;
+}
+
 /**
  * Runs every CV fold and the final fit as pool tasks at once: the final fit
  * does not depend on the folds, so on k threads this takes about
@@ -32,9 +67,9 @@ export async function crossValidateAndFit(
   spec: PipelineSpec,
   table: Table,
   folds: Fold[],
-  options: { signal?: AbortSignal; onTaskDone?: (stage: 'cross_validation' | 'final_fit') => Promise<void> | void; withFinalFit?: boolean } = {},
+  options: CrossValidateOptions = {},
 ): Promise<CrossValidation> {
-  const { signal, onTaskDone } = options;
+  const { signal, onTaskDone, onFoldDone } = options;
   const stop = new AbortController();
   const onAbort = (): void => stop.abort(signal?.reason);
   signal?.addEventListener('abort', onAbort, { once: true });
@@ -46,14 +81,17 @@ export async function crossValidateAndFit(
           await onTaskDone?.('final_fit');
           return r;
         });
-  const folding = Promise.all(
-    folds.map(async ([trainIdx, testIdx]) => {
-      const r = await runner.run<TaskOutcome<FoldResult>>('cv-fold', { spec, table, trainIdx, testIdx }, { signal: stop.signal });
-      unrecoverable(r);
-      await onTaskDone?.('cross_validation');
-      return r;
-    }),
-  );
+  const runFold = async ([trainIdx, testIdx]: Fold, index: number): Promise<FoldResult> => {
+    const r = await runner.run<TaskOutcome<FoldResult>>('cv-fold', { spec, table, trainIdx, testIdx }, { signal: stop.signal });
+    unrecoverable(r);
+    await onFoldDone?.(index, r);
+    await onTaskDone?.('cross_validation');
+    return r;
+  };
+  const folding =
+    options.foldConcurrency === undefined || options.foldConcurrency >= folds.length
+      ? Promise.all(folds.map(runFold))
+      : inOrder(folds, Math.max(1, options.foldConcurrency), runFold, stop.signal);
   try {
     const [fit, foldResults] = await Promise.all([fitting, folding]);
     return { cvMetrics: aggregate(foldResults.map((r) => r.metrics)), fit: fit as FitResult };
