@@ -9,6 +9,45 @@ export const QUEUE_KINDS = ['train', 'tune', 'tune_trial', 'evaluate', 'batch_pr
 export type QueueKind = (typeof QUEUE_KINDS)[number];
 
 const positiveInt = z.coerce.number().int().positive();
+const fraction = z.coerce.number().min(0).max(1);
+
+/** Drift, live performance, resources and alerts (src/monitoring). */
+const monitoringSchema = z.object({
+  /** PSI above this marks a feature drifted, unless the model's `monitoring.drift_threshold` says otherwise */
+  driftThreshold: z.coerce.number().positive(),
+  /** share of drifted features at or above which the model's inputs count as drifted (the drift alert) */
+  driftShare: fraction,
+  /** live metric threshold for models whose config sets none; null: no performance alert for them */
+  performanceThreshold: z.coerce.number().nullable(),
+  /** a check reads at most this many of the model's most recent logged predictions */
+  windowSize: positiveInt,
+  /** and none older than this */
+  windowHours: z.coerce.number().positive(),
+  /** fewer logged predictions than this: the drift check reports insufficient data and changes no alert */
+  minWindowRows: positiveInt,
+  /** fewer labelled predictions than this: no live metric and no performance alert */
+  minLabeledRows: positiveInt,
+  /** metric samples, drift reports and resolved alerts are kept this long (pruned each tick) */
+  retentionDays: z.coerce.number().positive(),
+  /** each API and worker process records its CPU, memory and event-loop lag this often (its heartbeat) */
+  sampleIntervalSeconds: z.coerce.number().positive(),
+  /** waiting jobs in one queue at or above which the queue_backlog alert opens */
+  queueBacklog: positiveInt,
+  /** failed / finished jobs of one queue between two ticks at or above which failure_rate opens */
+  failureRate: fraction,
+  /** failure_rate needs at least this many finished jobs between two ticks */
+  failureMinJobs: positiveInt,
+  /** a worker whose last heartbeat is older than this is reported silent */
+  workerSilentSeconds: z.coerce.number().positive(),
+  /** URLs that get a JSON POST when an alert opens */
+  webhooks: z.array(z.string().url('must be a URL, e.g. https://hooks.example.com/trainyard')),
+  /** delivery attempts per webhook and alert */
+  webhookAttempts: positiveInt,
+  /** first retry delay of a webhook, doubled each attempt */
+  webhookBackoffMs: positiveInt,
+  /** a webhook POST taking longer than this counts as failed */
+  webhookTimeoutMs: positiveInt,
+});
 
 /**
  * The whole runtime configuration, camelCase. Sources, later wins:
@@ -68,6 +107,7 @@ export const configSchema = z.object({
     cvFolds: z.coerce.number().int().min(2),
   }),
   log: z.object({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']) }),
+  monitoring: monitoringSchema,
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -40,6 +40,14 @@ const ENV_KEYS: Record<string, string> = {
   SCHEDULER_CRON: 'scheduler.cron',
   CV_FOLDS: 'training.cvFolds',
   LOG_LEVEL: 'log.level',
+  DRIFT_THRESHOLD: 'monitoring.driftThreshold',
+  DRIFT_SHARE: 'monitoring.driftShare',
+  PERFORMANCE_THRESHOLD: 'monitoring.performanceThreshold',
+  MONITORING_WINDOW_SIZE: 'monitoring.windowSize',
+  MONITORING_WINDOW_HOURS: 'monitoring.windowHours',
+  MONITORING_RETENTION_DAYS: 'monitoring.retentionDays',
+  SAMPLE_INTERVAL_SECONDS: 'monitoring.sampleIntervalSeconds',
+  WORKER_SILENT_SECONDS: 'monitoring.workerSilentSeconds',
 };
 
 function setPath(target: Record<string, unknown>, dotted: string, value: unknown): void {
@@ -129,6 +137,7 @@ export function loadConfig(options: LoadOptions = {}): Config {
   }
   if (env.API_KEYS) setPath(fromEnv, 'api.apiKeys', parseApiKeys(env.API_KEYS));
   if (env.WORKER_QUEUES) setPath(fromEnv, 'worker.queues', env.WORKER_QUEUES.split(',').map((s) => s.trim()));
+  if (env.MONITORING_WEBHOOKS) setPath(fromEnv, 'monitoring.webhooks', env.MONITORING_WEBHOOKS.split(',').map((s) => s.trim()).filter(Boolean));
   merged = deepMerge(merged, fromEnv);
   if (options.overrides) merged = deepMerge(merged, options.overrides);
   const parsed = configSchema.safeParse(merged);
