@@ -71,6 +71,8 @@ export const configSchema = z.object({
     bullBoard: z.object({ user: z.string().optional(), password: z.string().optional() }),
     /** most instances in one predict request; more gets 413 */
     maxPredictInstances: positiveInt,
+    /** API processes behind one port (Node cluster, `npm run start:api`); 1 runs the API in-process */
+    processes: positiveInt,
   }),
   redis: z.object({
     url: z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://'),
@@ -105,6 +107,28 @@ export const configSchema = z.object({
   training: z.object({
     /** default number of CV folds for train jobs */
     cvFolds: z.coerce.number().int().min(2),
+  }),
+  serving: z.object({
+    /** longest a single-instance predict request waits for others to share a batch */
+    batchWaitMs: z.coerce.number().min(0).max(1000),
+    /** send a batch as soon as no more requests are arriving, rather than always waiting batchWaitMs */
+    batchIdleFlush: z.union([z.boolean(), z.enum(['true', 'false', '1', '0']).transform((s) => s === 'true' || s === '1')]),
+    /** Piscina threads in each API process for heavy predictions; 0 predicts everything inline */
+    poolThreads: z.coerce.number().int().min(0).max(64),
+    /** a prediction expected to take longer than this (measured per model) runs in the pool, not on the event loop */
+    inlineMaxMicros: z.coerce.number().min(0),
+    /** fitted models kept in memory per API process */
+    loadedModels: positiveInt,
+    /** how long a model name / alias -> version lookup is reused before asking MongoDB again */
+    resolveTtlMs: z.coerce.number().int().min(0),
+    /** share of predictions logged to MongoDB (prediction_log): 1 logs all, 0 none */
+    logSampleRate: z.coerce.number().min(0).max(1),
+    /** logged predictions are inserted in batches at least this often */
+    logFlushMs: positiveInt,
+    /** most logged predictions held in memory waiting for MongoDB; beyond it new ones are dropped (and counted) */
+    logMaxBuffer: positiveInt,
+    /** rows per block a batch_predict job sends to a thread (at least the model's serving.batch_size) */
+    batchBlockRows: positiveInt,
   }),
   log: z.object({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']) }),
   monitoring: monitoringSchema,
