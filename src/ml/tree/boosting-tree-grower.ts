@@ -1,5 +1,8 @@
 import type { BinnedMatrix } from './binning.js';
+import { HistogramHelper, createControl, type HistogramShared } from './histogram-helper.js';
+import { accumulateHistogram } from './histogram-kernel.js';
 import { TreeBuilder } from './tree-arrays.js';
+import { startHistogramHelper } from './tree-pool.js';
 
 /** Split rules of one boosted tree (xgboost names in the comments). */
 export interface BoostingTreeOptions {
@@ -29,7 +32,8 @@ interface PendingNode {
   depth: number;
   G: number;
   H: number;
-  hist: Float64Array | null;
+  /** histogram slot, or -1 */
+  hist: number;
   /** best split found, or feature -1 */
   feature: number;
   bin: number;
@@ -51,31 +55,78 @@ export class BoostingTreeGrower {
   private readonly idx: Int32Array;
   private readonly tmp: Int32Array;
   private readonly ordered: Float64Array;
-  private readonly pool: Float64Array[] = [];
   private readonly histSize: number;
   private readonly goesLeft = new Uint8Array(256);
+  /** histogram buffers by slot; the first `sharedSlots` sit in shared memory */
+  private readonly views: Float64Array[] = [];
+  private readonly free: number[] = [];
+  private sharedSlots = 0;
+  private helper: HistogramHelper | null = null;
+  private sharedFeatures: Int32Array | null = null;
   private leafStart: number[] = [];
   private leafEnd: number[] = [];
   private leafNode: number[] = [];
   private parent: number[] = [];
   private rowCount = 0;
 
+  /**
+   * With `threads` > 1 (and the binned matrix in shared memory) one helper
+   * thread builds half of each large histogram; call close() when done.
+   */
   constructor(
     private readonly bm: BinnedMatrix,
     private readonly opt: BoostingTreeOptions,
+    threads = 1,
   ) {
-    this.idx = new Int32Array(bm.rows);
-    this.tmp = new Int32Array(bm.rows);
-    this.ordered = new Float64Array(bm.rows * 2);
+    const n = bm.rows;
     this.histSize = bm.totalBins * 2;
+    this.tmp = new Int32Array(n);
+    const shared = threads > 1 && bm.codes.buffer instanceof SharedArrayBuffer && bm.cols >= 2;
+    if (!shared) {
+      this.idx = new Int32Array(n);
+      this.ordered = new Float64Array(n * 2);
+      return;
+    }
+    this.idx = new Int32Array(new SharedArrayBuffer(n * 4));
+    this.ordered = new Float64Array(new SharedArrayBuffer(n * 16));
+    // depth-first growth keeps at most one pending sibling per level
+    const count = Math.min(opt.maxDepth, 64) + 3;
+    const slots = new Float64Array(new SharedArrayBuffer(count * this.histSize * 8));
+    for (let k = 0; k < count; k++) this.views.push(slots.subarray(k * this.histSize, (k + 1) * this.histSize));
+    for (let k = count - 1; k >= 0; k--) this.free.push(k);
+    this.sharedSlots = count;
+    this.sharedFeatures = new Int32Array(new SharedArrayBuffer(bm.cols * 4));
+    const ctrl = createControl();
+    const sharedState: HistogramShared = {
+      codes: bm.codes,
+      rows: n,
+      offsets: bm.offsets,
+      idx: this.idx,
+      ordered: this.ordered,
+      slots,
+      histSize: this.histSize,
+      features: this.sharedFeatures,
+      ctrl,
+    };
+    startHistogramHelper(0, sharedState);
+    this.helper = HistogramHelper.await(ctrl, 10_000);
   }
 
-  private acquire(): Float64Array {
-    return this.pool.pop() ?? new Float64Array(this.histSize);
+  /** Releases the helper thread. */
+  close(): void {
+    this.helper?.close();
+    this.helper = null;
   }
 
-  private release(h: Float64Array | null): void {
-    if (h) this.pool.push(h);
+  private acquire(): number {
+    const slot = this.free.pop();
+    if (slot !== undefined) return slot;
+    this.views.push(new Float64Array(this.histSize));
+    return this.views.length - 1;
+  }
+
+  private release(slot: number): void {
+    if (slot >= 0) this.free.push(slot);
   }
 
   private leafValue(G: number, H: number): number {
@@ -110,16 +161,17 @@ export class BoostingTreeGrower {
       }
     }
     this.rowCount = n;
+    if (this.sharedFeatures) this.sharedFeatures.set(features);
     this.leafStart = [];
     this.leafEnd = [];
     this.leafNode = [];
     this.parent = [-1];
     const tree = new TreeBuilder(1);
     tree.addLeaf(this.leafValue(G, H));
-    const root: PendingNode = { id: 0, start: 0, end: n, depth: 0, G, H, hist: null, feature: -1, bin: 0, missingLeft: false, gain: 0, GL: 0, HL: 0 };
+    const root: PendingNode = { id: 0, start: 0, end: n, depth: 0, G, H, hist: -1, feature: -1, bin: 0, missingLeft: false, gain: 0, GL: 0, HL: 0 };
     if (this.canSplit(0, H, n)) {
       root.hist = this.acquire();
-      this.buildHist(root.hist, 0, n, g, h, features, rows === null && n === this.bm.rows);
+      this.buildHist(root.hist, 0, n, g, h, features, rows === null);
       this.findSplit(root, features);
     }
     const stack: PendingNode[] = [root];
@@ -143,24 +195,24 @@ export class BoostingTreeGrower {
       tree.right[node.id] = r;
       this.parent.push(node.id, node.id);
       const depth = node.depth + 1;
-      const left: PendingNode = { id: l, start: node.start, end: mid, depth, G: node.GL, H: node.HL, hist: null, feature: -1, bin: 0, missingLeft: false, gain: 0, GL: 0, HL: 0 };
-      const right: PendingNode = { id: r, start: mid, end: node.end, depth, G: GR, H: HR, hist: null, feature: -1, bin: 0, missingLeft: false, gain: 0, GL: 0, HL: 0 };
+      const left: PendingNode = { id: l, start: node.start, end: mid, depth, G: node.GL, H: node.HL, hist: -1, feature: -1, bin: 0, missingLeft: false, gain: 0, GL: 0, HL: 0 };
+      const right: PendingNode = { id: r, start: mid, end: node.end, depth, G: GR, H: HR, hist: -1, feature: -1, bin: 0, missingLeft: false, gain: 0, GL: 0, HL: 0 };
       const splitL = this.canSplit(depth, left.H, mid - node.start);
       const splitR = this.canSplit(depth, right.H, node.end - mid);
       if (splitL || splitR) {
         const leftSmaller = mid - node.start <= node.end - mid;
         const small = leftSmaller ? left : right;
         const large = leftSmaller ? right : left;
-        const parentHist = node.hist!;
+        const parentHist = this.views[node.hist];
         small.hist = this.acquire();
         this.buildHist(small.hist, small.start, small.end, g, h, features, false);
-        const s = small.hist;
+        const s = this.views[small.hist];
         // the larger child's histogram, by subtraction, in the parent's buffer
         for (let fi = 0; fi < features.length; fi++) {
           const f = features[fi];
           for (let k = this.bm.offsets[f] * 2, e = this.bm.offsets[f + 1] * 2; k < e; k++) parentHist[k] -= s[k];
         }
-        large.hist = parentHist;
+        large.hist = node.hist;
         if (leftSmaller ? splitL : splitR) this.findSplit(small, features);
         if (leftSmaller ? splitR : splitL) this.findSplit(large, features);
       } else {
@@ -217,93 +269,40 @@ export class BoostingTreeGrower {
   }
 
   /**
-   * Sums (g, h) per bin over the node's rows. Features go four at a time so
-   * that each row's index and gradient pair is loaded once per four columns.
+   * Sums (g, h) per bin over the node's rows into histogram `slot`. A large
+   * histogram is split by features with the helper thread, if there is one.
    */
-  private buildHist(hist: Float64Array, start: number, end: number, g: Float64Array, h: Float64Array, features: Int32Array, allRows: boolean): void {
+  private buildHist(slot: number, start: number, end: number, g: Float64Array, h: Float64Array, features: Int32Array, allRows: boolean): void {
     const { codes, offsets, rows: n } = this.bm;
     const { idx, ordered } = this;
-    hist.fill(0);
     const m = end - start;
-    const rowsOf = allRows ? null : idx;
-    if (rowsOf) {
-      for (let k = 0; k < m; k++) {
-        const r = rowsOf[start + k];
-        ordered[2 * k] = g[r];
-        ordered[2 * k + 1] = h[r];
-      }
-    } else {
+    if (allRows) {
       for (let k = 0; k < m; k++) {
         ordered[2 * k] = g[k];
         ordered[2 * k + 1] = h[k];
       }
-    }
-    const nf = features.length;
-    let fi = 0;
-    for (; fi + 4 <= nf; fi += 4) {
-      const f0 = features[fi];
-      const f1 = features[fi + 1];
-      const f2 = features[fi + 2];
-      const f3 = features[fi + 3];
-      const c0 = f0 * n;
-      const c1 = f1 * n;
-      const c2 = f2 * n;
-      const c3 = f3 * n;
-      const b0 = offsets[f0] << 1;
-      const b1 = offsets[f1] << 1;
-      const b2 = offsets[f2] << 1;
-      const b3 = offsets[f3] << 1;
-      if (rowsOf) {
-        for (let k = 0; k < m; k++) {
-          const r = rowsOf[start + k];
-          const gg = ordered[2 * k];
-          const hh = ordered[2 * k + 1];
-          let b = b0 + (codes[c0 + r] << 1);
-          hist[b] += gg;
-          hist[b + 1] += hh;
-          b = b1 + (codes[c1 + r] << 1);
-          hist[b] += gg;
-          hist[b + 1] += hh;
-          b = b2 + (codes[c2 + r] << 1);
-          hist[b] += gg;
-          hist[b + 1] += hh;
-          b = b3 + (codes[c3 + r] << 1);
-          hist[b] += gg;
-          hist[b + 1] += hh;
-        }
-      } else {
-        for (let k = 0; k < m; k++) {
-          const gg = ordered[2 * k];
-          const hh = ordered[2 * k + 1];
-          let b = b0 + (codes[c0 + k] << 1);
-          hist[b] += gg;
-          hist[b + 1] += hh;
-          b = b1 + (codes[c1 + k] << 1);
-          hist[b] += gg;
-          hist[b + 1] += hh;
-          b = b2 + (codes[c2 + k] << 1);
-          hist[b] += gg;
-          hist[b + 1] += hh;
-          b = b3 + (codes[c3 + k] << 1);
-          hist[b] += gg;
-          hist[b + 1] += hh;
-        }
-      }
-    }
-    for (; fi < nf; fi++) {
-      const f = features[fi];
-      const col = f * n;
-      const base = offsets[f] << 1;
+    } else {
       for (let k = 0; k < m; k++) {
-        const b = base + (codes[col + (rowsOf ? rowsOf[start + k] : k)] << 1);
-        hist[b] += ordered[2 * k];
-        hist[b + 1] += ordered[2 * k + 1];
+        const r = idx[start + k];
+        ordered[2 * k] = g[r];
+        ordered[2 * k + 1] = h[r];
       }
     }
+    const hist = this.views[slot];
+    const nf = features.length;
+    const rows = allRows ? null : idx;
+    if (this.helper && slot < this.sharedSlots && m * nf >= 16_384) {
+      const half = nf >> 1;
+      this.helper.post(slot, start, m, allRows, half, nf);
+      accumulateHistogram(codes, n, offsets, features, 0, half, rows, start, m, ordered, hist);
+      this.helper.wait();
+      return;
+    }
+    accumulateHistogram(codes, n, offsets, features, 0, nf, rows, start, m, ordered, hist);
   }
 
   private findSplit(node: PendingNode, features: Int32Array): void {
-    const hist = node.hist!;
+    const hist = this.views[node.hist];
     const { nBins, offsets } = this.bm;
     const { lambda, alpha, minChildWeight: mcw } = this.opt;
     const G = node.G;

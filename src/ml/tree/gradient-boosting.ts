@@ -5,11 +5,11 @@ import { encodeLabels } from '../base/labels.js';
 import type { Matrix } from '../base/matrix.js';
 import { checkNumber, withDefaults, type Params } from '../base/params.js';
 import { Rng } from '../base/random.js';
-import { binMatrix } from './binning.js';
+import { binMatrix, type BinnedMatrix } from './binning.js';
 import { BoostingTreeGrower, leafOfBinnedRow } from './boosting-tree-grower.js';
 import { readClasses, readEnvelope, readFloats, readInt } from './saved-state.js';
 import { addLeafSums, flattenTrees, treesFromJSON, treesToJSON, truncateTrees, type TreeArrays, type TreeBuilder } from './tree-arrays.js';
-import { checkJobs } from './tree-params.js';
+import { checkJobs, resolveJobs } from './tree-params.js';
 
 /** Hyperparameters of gradient boosting (xgboost names). */
 export interface GradientBoostingParams extends Params {
@@ -69,7 +69,7 @@ export interface GradientBoostingParams extends Params {
    */
   seed: number;
   /**
-   * Threads; accepted for the common contract, a boosting fit runs on the calling thread.
+   * Threads (-1: one per CPU); with 2 or more, a helper thread builds half of each large histogram.
    * @defaultValue 1
    */
   n_jobs: number;
@@ -210,15 +210,42 @@ abstract class GradientBoostingBase implements HasFeatureImportances {
       for (let k = 0; k < K; k++) base[k] = Math.log(Math.max(counts[k], 1e-6) / n);
     }
 
-    const bm = binMatrix(X, p.max_bin, { seed: p.seed });
-    const grower = new BoostingTreeGrower(bm, {
-      maxDepth: p.max_depth,
-      minChildWeight: p.min_child_weight,
-      lambda: p.reg_lambda,
-      alpha: p.reg_alpha,
-      gamma: p.gamma,
-      learningRate: p.learning_rate,
-    });
+    const threads = resolveJobs(p.n_jobs);
+    const bm = binMatrix(X, p.max_bin, { seed: p.seed, shared: threads > 1 });
+    const grower = new BoostingTreeGrower(
+      bm,
+      {
+        maxDepth: p.max_depth,
+        minChildWeight: p.min_child_weight,
+        lambda: p.reg_lambda,
+        alpha: p.reg_alpha,
+        gamma: p.gamma,
+        learningRate: p.learning_rate,
+      },
+      threads,
+    );
+    try {
+      this.boostRounds(X, target, objective, K, options, validTarget, base, bm, grower);
+    } finally {
+      grower.close();
+    }
+  }
+
+  private boostRounds(
+    X: Matrix,
+    target: Float64Array,
+    objective: Objective,
+    K: number,
+    options: FitOptions,
+    validTarget: Float64Array | null,
+    base: Float64Array,
+    bm: BinnedMatrix,
+    grower: BoostingTreeGrower,
+  ): void {
+    const p = this.params;
+    const { rows: n, cols } = X;
+    const esRounds = options.earlyStoppingRounds;
+    const valid = options.validation;
     const rng = new Rng(p.seed);
     const F = new Float64Array(n * K);
     for (let i = 0; i < n; i++) for (let k = 0; k < K; k++) F[i * K + k] = base[k];

@@ -2,6 +2,7 @@ import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_thread
 import type { BinnedMatrix } from './binning.js';
 import { growClaimedTrees, type ForestJob, type GrownTreeMessage } from './forest-job.js';
 import type { ForestTreeOptions } from './forest-tree-grower.js';
+import type { HistogramShared } from './histogram-helper.js';
 
 /**
  * Helper threads kept for the life of the process (unref'd, so they never
@@ -9,16 +10,20 @@ import type { ForestTreeOptions } from './forest-tree-grower.js';
  */
 const helpers: Worker[] = [];
 
-function workerUrl(): URL {
-  // under tsx (tests) this module is the .ts source; compiled, it is .js
-  const ext = import.meta.url.endsWith('.ts') ? 'ts' : 'js';
-  return new URL(`./forest.worker.${ext}`, import.meta.url);
-}
+/** Under tsx (tests, dev scripts) this module is the .ts source and its worker needs the tsx loader too. */
+const fromSource = import.meta.url.endsWith('.ts');
 
 function getHelpers(count: number): Worker[] {
   while (helpers.length < count) {
-    const w = new Worker(workerUrl());
+    const url = new URL(`./tree.worker.${fromSource ? 'ts' : 'js'}`, import.meta.url);
+    const w = new Worker(url, fromSource ? { execArgv: [...process.execArgv, '--import', 'tsx'] } : {});
     w.unref();
+    // a helper that fails to start leaves its work to the calling thread (forests) or is
+    // given up on (boosting); drop it so the next fit starts a fresh one
+    w.on('error', () => {
+      const at = helpers.indexOf(w);
+      if (at >= 0) helpers.splice(at, 1);
+    });
     helpers.push(w);
   }
   return helpers.slice(0, count);
@@ -58,7 +63,7 @@ export function growTrees(binned: BinnedMatrix, target: Float64Array, options: F
   };
   const ports = getHelpers(Math.min(threads, nTrees) - 1).map((w) => {
     const { port1, port2 } = new MessageChannel();
-    w.postMessage({ job, port: port2 }, [port2]);
+    w.postMessage({ kind: 'forest', job, port: port2 }, [port2]);
     return port1;
   });
   try {
@@ -83,4 +88,9 @@ export function growTrees(binned: BinnedMatrix, target: Float64Array, options: F
   }
   for (let i = 0; i < nTrees; i++) if (!results[i]) throw new Error(`forest helper threads lost tree ${i}`);
   return results;
+}
+
+/** Sends the i-th helper thread (0-based) to serve a boosting fit's histograms. */
+export function startHistogramHelper(i: number, shared: HistogramShared): void {
+  getHelpers(i + 1)[i].postMessage({ kind: 'histograms', shared });
 }

@@ -1,13 +1,21 @@
 import { parentPort, type MessagePort } from 'node:worker_threads';
 import { growClaimedTrees, type ForestJob } from './forest-job.js';
+import { serveHistograms, type HistogramShared } from './histogram-helper.js';
+
+type Message = { kind: 'forest'; job: ForestJob; port: MessagePort } | { kind: 'histograms'; shared: HistogramShared };
 
 /**
- * A forest helper thread: for each job it grows trees claimed from the
- * shared counter, posts each one on the job's port, then bumps the finished
- * counter and wakes the waiting thread. Errors are posted, never thrown,
- * so the waiting thread cannot hang on them.
+ * A tree helper thread. 'forest': grows trees claimed from the job's shared
+ * counter, posts each one on the job's port, then bumps the finished
+ * counter and wakes the waiting thread; errors are posted, never thrown, so
+ * the waiting thread cannot hang on them. 'histograms': serves a boosting
+ * fit's histogram tasks until it says goodbye.
  */
-parentPort?.on('message', (msg: { job: ForestJob; port: MessagePort }) => {
+parentPort?.on('message', (msg: Message) => {
+  if (msg.kind === 'histograms') {
+    serveHistograms(msg.shared);
+    return;
+  }
   const { job, port } = msg;
   try {
     growClaimedTrees(job, (tree) => {
