@@ -1,8 +1,11 @@
 import mongoose, { type Connection, type Model } from 'mongoose';
+import { aliasHistoryModel, type AliasHistoryDoc } from './alias-history.model.js';
 import type { ArtifactStore } from './artifact-store.js';
 import { datasetModel, type DatasetDoc } from './dataset.model.js';
+import { evaluationModel, type EvaluationDoc } from './evaluation.model.js';
 import { GridFsArtifactStore } from './gridfs-artifact-store.js';
 import { idempotencyModel, jobRecordModel, type JobRecordDoc } from './job-record.model.js';
+import { modelAliasModel, type ModelAliasDoc } from './model-alias.model.js';
 import { modelVersionModel, type ModelVersionDoc } from './model-version.model.js';
 import { predictionLogModel, type PredictionLogDoc } from './prediction-log.model.js';
 import { queueHealthModel, type QueueHealthDoc } from './queue-health.model.js';
@@ -14,6 +17,9 @@ export interface Database {
   datasets: Model<DatasetDoc>;
   registeredModels: Model<RegisteredModelDoc>;
   modelVersions: Model<ModelVersionDoc>;
+  aliases: Model<ModelAliasDoc>;
+  aliasHistory: Model<AliasHistoryDoc>;
+  evaluations: Model<EvaluationDoc>;
   jobs: Model<JobRecordDoc>;
   idempotency: Model<{ _id: string; jobId: string }>;
   queueHealth: Model<QueueHealthDoc>;
@@ -31,6 +37,9 @@ export async function openDatabase(url: string): Promise<Database> {
     datasets: datasetModel(conn),
     registeredModels: registeredModelModel(conn),
     modelVersions: modelVersionModel(conn),
+    aliases: modelAliasModel(conn),
+    aliasHistory: aliasHistoryModel(conn),
+    evaluations: evaluationModel(conn),
     jobs: jobRecordModel(conn),
     idempotency: idempotencyModel(conn),
     queueHealth: queueHealthModel(conn),
@@ -38,7 +47,7 @@ export async function openDatabase(url: string): Promise<Database> {
     artifacts: new GridFsArtifactStore(conn),
     close: () => conn.close(),
   };
-  await Promise.all([db.datasets, db.registeredModels, db.modelVersions, db.jobs, db.queueHealth, db.predictionLog].map((m) => m.createIndexes()));
+  await Promise.all([db.datasets, db.registeredModels, db.modelVersions, db.aliases, db.aliasHistory, db.evaluations, db.jobs, db.queueHealth, db.predictionLog].map((m) => m.createIndexes()));
   return db;
 }
 

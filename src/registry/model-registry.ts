@@ -114,8 +114,81 @@ export async function findVersion(db: Database, modelName: string, version?: str
   return doc;
 }
 
+/** Alias names: a letter, then letters, digits, '_' or '-' (so an alias never reads as a version number). */
+export const ALIAS_RE = /^[A-Za-z][A-Za-z0-9_-]{0,63}$/;
+/** `latest` always means the newest ready version; it cannot be set. */
+export const RESERVED_ALIASES: readonly string[] = ['latest'];
+/** The alias predict and the other endpoints use when the request names neither version nor alias. */
+export const DEFAULT_ALIAS = 'production';
+
+/** Checks an alias name for PUT: the safe pattern, and not a reserved one. */
+export function checkAliasName(alias: string): string {
+  if (RESERVED_ALIASES.includes(alias.toLowerCase())) {
+    throw new AppError('validation_failed', `alias '${alias}' is reserved: it always means the newest ready version and cannot be moved`);
+  }
+  if (!ALIAS_RE.test(alias)) {
+    throw new AppError('validation_failed', `alias '${alias}' must be 1-64 letters, digits, '_' or '-', starting with a letter`);
+  }
+  return alias;
+}
+
+/**
+ * The version a request means: `version` when given; else `alias` (`latest`
+ * is the newest ready version); else the `production` alias when the model
+ * has one, else the newest ready version. Unknown model, version or alias:
+ * 404. An archived version has no artifact any more: 409.
+ */
+export async function resolveVersion(db: Database, modelName: string, req: { version?: string | null; alias?: string | null } = {}): Promise<ModelVersionDoc> {
+  const { version, alias } = req;
+  if (version && alias) throw new AppError('validation_failed', `give either version or alias, not both (got version '${version}' and alias '${alias}')`);
+  let doc: ModelVersionDoc;
+  if (version) doc = await findVersion(db, modelName, version);
+  else if (alias && alias.toLowerCase() !== 'latest') {
+    const pointer = await db.aliases.findOne({ modelName, alias }).lean();
+    if (!pointer) {
+      if (!(await db.registeredModels.exists({ name: modelName }))) throw notFound('model', modelName);
+      throw new AppError('not_found', `alias '${alias}' of model '${modelName}' not found`);
+    }
+    doc = await findVersion(db, modelName, pointer.version);
+  } else if (!alias) {
+    const pointer = await db.aliases.findOne({ modelName, alias: DEFAULT_ALIAS }).lean();
+    doc = await findVersion(db, modelName, pointer?.version);
+  } else doc = await findVersion(db, modelName);
+  if (doc.status === 'archived') {
+    throw new AppError('conflict', `version '${doc.version}' of model '${modelName}' is archived: its artifact was removed; use another version`);
+  }
+  return doc;
+}
+
+/** alias -> version for one model. */
+export async function aliasesOf(db: Database, modelName: string): Promise<Record<string, string>> {
+  const rows = await db.aliases.find({ modelName }).sort({ alias: 1 }).select({ alias: 1, version: 1 }).lean();
+  return Object.fromEntries(rows.map((r) => [r.alias, r.version]));
+}
+
+/** Tags as stored (pairs) -> as shown (an object). */
+export function tagsObject(tags: ReadonlyArray<{ key: string; value: string }> | null | undefined): Record<string, string> {
+  return Object.fromEntries((tags ?? []).map((t) => [t.key, t.value]));
+}
+
+/** Applies a PATCH to stored tags: a string sets the key, null removes it. */
+export function mergeTags(
+  current: ReadonlyArray<{ key: string; value: string }> | null | undefined,
+  patch: Record<string, string | null>,
+): Array<{ key: string; value: string }> {
+  const merged = new Map((current ?? []).map((t) => [t.key, t.value]));
+  for (const [k, v] of Object.entries(patch)) {
+    if (v === null) merged.delete(k);
+    else merged.set(k, v);
+  }
+  return [...merged].map(([key, value]) => ({ key, value }));
+}
+
 /** Reads a version's artifact (sha256 verified) and returns the pipeline JSON. */
 export async function loadModelArtifact(db: Database, doc: ModelVersionDoc): Promise<unknown> {
+  if (doc.status === 'archived') {
+    throw new AppError('conflict', `version '${doc.version}' of model '${doc.modelName}' is archived: its artifact was removed`);
+  }
   const bytes = await db.artifacts.get(String(doc.artifact.fileId), doc.artifact.sha256);
   return JSON.parse(gunzipSync(bytes).toString('utf8'));
 }
@@ -124,6 +197,8 @@ export interface VersionView {
   model_name: string;
   version: string;
   status: string;
+  description: string;
+  tags: Record<string, string>;
   task: string;
   type: string;
   target: string;
@@ -137,6 +212,7 @@ export interface VersionView {
   lineage: unknown;
   source_job_id: string;
   created_at: string | null;
+  archived_at: string | null;
 }
 
 export function toVersionView(doc: ModelVersionDoc): VersionView {
@@ -145,6 +221,8 @@ export function toVersionView(doc: ModelVersionDoc): VersionView {
     model_name: doc.modelName,
     version: doc.version,
     status: doc.status ?? 'ready',
+    description: doc.description ?? '',
+    tags: tagsObject(doc.tags),
     task: doc.task,
     type: doc.type,
     target: doc.target,
@@ -158,5 +236,6 @@ export function toVersionView(doc: ModelVersionDoc): VersionView {
     lineage: doc.lineage,
     source_job_id: doc.sourceJobId,
     created_at: created ? created.toISOString() : null,
+    archived_at: doc.archivedAt ? new Date(doc.archivedAt).toISOString() : null,
   };
 }

@@ -6,7 +6,12 @@ const modelVersionSchema = new Schema(
     version: { type: String, required: true },
     /** order of registration within the model, for "latest" */
     seq: { type: Number, required: true },
+    /** archived: kept for lineage and history, its artifact removed from GridFS */
     status: { type: String, enum: ['ready', 'archived'], default: 'ready' },
+    archivedAt: { type: Date, default: null },
+    description: { type: String, default: '' },
+    /** stored as pairs so that tag keys may hold '.' or '$' */
+    tags: { type: [{ _id: false, key: { type: String, required: true }, value: { type: String, required: true } }], default: [] },
     task: { type: String, required: true },
     type: { type: String, required: true },
     target: { type: String, required: true },
@@ -38,6 +43,7 @@ const modelVersionSchema = new Schema(
 );
 modelVersionSchema.index({ modelName: 1, version: 1 }, { unique: true });
 modelVersionSchema.index({ modelName: 1, seq: -1 });
+modelVersionSchema.index({ 'lineage.dataset.id': 1 });
 
 export type ModelVersionDoc = InferSchemaType<typeof modelVersionSchema>;
 

@@ -4,6 +4,8 @@ const registeredModelSchema = new Schema(
   {
     name: { type: String, required: true, unique: true },
     description: { type: String, default: '' },
+    /** stored as pairs so that tag keys may hold '.' or '$' */
+    tags: { type: [{ _id: false, key: { type: String, required: true }, value: { type: String, required: true } }], default: [] },
     task: { type: String, required: true },
     /** the monitoring block of the latest version's config */
     monitoring: { type: Schema.Types.Mixed, default: {} },
