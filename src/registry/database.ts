@@ -1,14 +1,18 @@
 import mongoose, { type Connection, type Model } from 'mongoose';
+import { alertModel, type AlertDoc } from './alert.model.js';
 import { aliasHistoryModel, type AliasHistoryDoc } from './alias-history.model.js';
 import type { ArtifactStore } from './artifact-store.js';
 import { datasetModel, type DatasetDoc } from './dataset.model.js';
+import { driftReportModel, type DriftReportDoc } from './drift-report.model.js';
 import { evaluationModel, type EvaluationDoc } from './evaluation.model.js';
 import { GridFsArtifactStore } from './gridfs-artifact-store.js';
 import { idempotencyModel, jobRecordModel, type JobRecordDoc } from './job-record.model.js';
+import { metricSampleModel, type MetricSampleDoc } from './metric-sample.model.js';
 import { modelAliasModel, type ModelAliasDoc } from './model-alias.model.js';
 import { modelVersionModel, type ModelVersionDoc } from './model-version.model.js';
 import { predictionLogModel, type PredictionLogDoc } from './prediction-log.model.js';
 import { queueHealthModel, type QueueHealthDoc } from './queue-health.model.js';
+import { referenceProfileModel, type ReferenceProfileDoc } from './reference-profile.model.js';
 import { registeredModelModel, type RegisteredModelDoc } from './registered-model.model.js';
 
 /** The MongoDB side of the cluster: one connection, its models and the artifact store. */
@@ -24,6 +28,10 @@ export interface Database {
   idempotency: Model<{ _id: string; jobId: string }>;
   queueHealth: Model<QueueHealthDoc>;
   predictionLog: Model<PredictionLogDoc>;
+  referenceProfiles: Model<ReferenceProfileDoc>;
+  driftReports: Model<DriftReportDoc>;
+  metricSamples: Model<MetricSampleDoc>;
+  alerts: Model<AlertDoc>;
   artifacts: ArtifactStore;
   close(): Promise<void>;
 }
@@ -44,10 +52,15 @@ export async function openDatabase(url: string): Promise<Database> {
     idempotency: idempotencyModel(conn),
     queueHealth: queueHealthModel(conn),
     predictionLog: predictionLogModel(conn),
+    referenceProfiles: referenceProfileModel(conn),
+    driftReports: driftReportModel(conn),
+    metricSamples: metricSampleModel(conn),
+    alerts: alertModel(conn),
     artifacts: new GridFsArtifactStore(conn),
     close: () => conn.close(),
   };
   await Promise.all([db.datasets, db.registeredModels, db.modelVersions, db.aliases, db.aliasHistory, db.evaluations, db.jobs, db.queueHealth, db.predictionLog].map((m) => m.createIndexes()));
+  await Promise.all([db.referenceProfiles, db.driftReports, db.metricSamples, db.alerts].map((m) => m.createIndexes()));
   return db;
 }
 
