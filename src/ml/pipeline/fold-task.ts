@@ -1,6 +1,7 @@
 import { DataError, NotFittedError, ParameterError } from '../base/errors.js';
 import type { Table } from '../data/table.js';
 import { ModelPipeline, type PipelineSpec } from './model-pipeline.js';
+import { referenceProfile, type ReferenceProfile } from './reference-profile.js';
 
 /**
  * The work a thread does for one CV fold or the final fit. Pure functions of
@@ -35,6 +36,8 @@ export interface FitResult {
   featureSchema: Array<{ name: string; kind: string }>;
   classes: Array<number | string> | null;
   fitMs: number;
+  /** the training data's drift reference (src/ml/drift profiles); null for time series or when it cannot be profiled */
+  profile: ReferenceProfile | null;
 }
 
 function userError(err: unknown): TaskOutcome<never> | null {
@@ -64,6 +67,15 @@ export function runFold(p: FoldPayload): TaskOutcome<FoldResult> {
   }
 }
 
+/** A profile failure (say an infinity in a column) must not fail the training: the version just has no drift reference. */
+function profileOf(pipeline: ModelPipeline, table: Table): ReferenceProfile | null {
+  try {
+    return referenceProfile(pipeline, table);
+  } catch {
+    return null;
+  }
+}
+
 export function fitFinal(p: FitPayload): TaskOutcome<FitResult> {
   try {
     const t0 = performance.now();
@@ -75,6 +87,7 @@ export function fitFinal(p: FitPayload): TaskOutcome<FitResult> {
       featureSchema: pipeline.featureSchema.map((f) => ({ name: f.name, kind: f.kind })),
       classes: pipeline.classes ? [...pipeline.classes] : null,
       fitMs,
+      profile: profileOf(pipeline, p.table),
     };
   } catch (err) {
     const outcome = userError(err);
