@@ -108,6 +108,24 @@ export const configSchema = z.object({
     /** default number of CV folds for train jobs */
     cvFolds: z.coerce.number().int().min(2),
   }),
+  evaluation: z.object({
+    /** aliases whose moves must pass the validation gates (an evaluation on record, the primary metric, the bias limits) */
+    gatedAliases: z.array(z.string().min(1)),
+    /** lowest disparate impact ratio of any sensitive feature (the four-fifths rule); null: not checked */
+    minDisparateImpactRatio: z.number().min(0).max(1).nullable(),
+    /** highest demographic parity difference of any sensitive feature; null: not checked */
+    maxDemographicParityDifference: z.number().min(0).max(1).nullable(),
+    /** highest equalized odds difference of any sensitive feature; null: not checked */
+    maxEqualizedOddsDifference: z.number().min(0).max(1).nullable(),
+    /** quantile bins of numeric slice and sensitive-feature columns */
+    sliceBins: z.coerce.number().int().min(2).max(20),
+  }),
+  registry: z.object({
+    /** node-cron expression of the orphaned-artifact clean-up (daily by default) */
+    cleanupCron: z.string().refine((c) => validCron(c), 'must be a valid cron expression, e.g. "30 3 * * *"'),
+    /** GridFS files and chunks younger than this are never cleaned up, so uploads in progress survive */
+    cleanupGraceMinutes: z.coerce.number().int().min(0),
+  }),
   serving: z.object({
     /** longest a single-instance predict request waits for others to share a batch */
     batchWaitMs: z.coerce.number().min(0).max(1000),

@@ -27,6 +27,14 @@ export const DEFAULTS: Config = {
   },
   scheduler: { cron: '* * * * *', snapshotTtlDays: 14 },
   training: { cvFolds: 5 },
+  evaluation: {
+    gatedAliases: ['production'],
+    minDisparateImpactRatio: 0.8,
+    maxDemographicParityDifference: null,
+    maxEqualizedOddsDifference: null,
+    sliceBins: 4,
+  },
+  registry: { cleanupCron: '30 3 * * *', cleanupGraceMinutes: 60 },
   monitoring: {
     driftThreshold: 0.1,
     driftShare: 0.5,

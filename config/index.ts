@@ -39,6 +39,8 @@ const ENV_KEYS: Record<string, string> = {
   JOB_BACKOFF_MS: 'worker.backoffMs',
   SCHEDULER_CRON: 'scheduler.cron',
   CV_FOLDS: 'training.cvFolds',
+  CLEANUP_CRON: 'registry.cleanupCron',
+  CLEANUP_GRACE_MINUTES: 'registry.cleanupGraceMinutes',
   LOG_LEVEL: 'log.level',
   API_PROCESSES: 'api.processes',
   SERVING_BATCH_WAIT_MS: 'serving.batchWaitMs',
