@@ -5,6 +5,7 @@ import type { PipelineSpec } from '../ml/pipeline/model-pipeline.js';
 import type { Database } from '../registry/database.js';
 import { loadDatasetTable, resolveDataset } from '../registry/dataset-service.js';
 import { registerVersion, type Lineage } from '../registry/model-registry.js';
+import { saveReferenceProfile } from '../registry/reference-profiles.js';
 import { crossValidateAndFit } from './cross-validate.js';
 import { makeFolds } from './cv-splits.js';
 import { inferTask } from './infer-task.js';
@@ -97,6 +98,7 @@ export async function runTrainJob(job: TrainJob, ctx: TrainContext): Promise<Tra
     sourceJobId: ctx.jobId,
     monitoring: job.model.monitoring,
   });
+  await saveReferenceProfile(db, version, fit.profile);
   await ctx.progress({ stage: 'registered', done: total, total });
   return resultOf(version.modelName, version.version, version.metrics, version.cvMetrics);
 }
