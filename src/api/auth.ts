@@ -1,4 +1,4 @@
-import { timingSafeEqual } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
 import type { Config, Role } from '../../config/index.js';
 import { AppError } from '../utils/app-error.js';
@@ -26,6 +26,25 @@ function roleOf(config: Config, key: string | undefined): Role | undefined {
 /** True when API keys are configured; without them the API is open. */
 export function authEnabled(config: Config): boolean {
   return config.api.apiKeys.length > 0;
+}
+
+/**
+ * Who made a request, for audit trails (alias history): the key's role and a
+ * fingerprint of the key (`operator:3fa2c1d0`, never the key itself), or
+ * 'anonymous' when the request carries no valid key.
+ */
+export function callerOf(config: Config, req: Request): { who: string; role: Role | null } {
+  const key = presentedKey(req);
+  const role = roleOf(config, key);
+  if (!key || !role) return { who: 'anonymous', role: null };
+  return { who: `${role}:${createHash('sha256').update(key).digest('hex').slice(0, 8)}`, role };
+}
+
+/** True when the request may act as `role`: always on an open API, else by its key's rank. */
+export function hasRole(config: Config, req: Request, role: Role): boolean {
+  if (!authEnabled(config)) return true;
+  const has = roleOf(config, presentedKey(req));
+  return has !== undefined && RANK[has] >= RANK[role];
 }
 
 /** Requires at least `role` when keys are configured. */
