@@ -22,6 +22,7 @@ export interface GrownTreeMessage {
   value: Float64Array;
   importance: Float64Array;
   size: number;
+  compact: boolean;
 }
 
 /**
@@ -47,6 +48,7 @@ export function growClaimedTrees(job: ForestJob, emit: (tree: GrownTreeMessage) 
       value: Float64Array.from(t.value),
       importance,
       size: t.size,
+      compact: t.compact,
     });
   }
 }

@@ -18,45 +18,59 @@ export interface ForestTreeOptions {
   bootstrap: boolean;
 }
 
-/** Nodes below this many rows find splits by sorting their bins rather than by a full histogram. */
-const SMALL_NODE = 64;
 const ALL_VALUES = Number.MAX_VALUE;
 
-interface Pending {
-  id: number;
-  start: number;
-  end: number;
-  depth: number;
-  /** per channel sums: class counts (or sum of y) then the row count */
-  stats: Float64Array;
+/** The best split found for a node. */
+interface Split {
+  feature: number;
+  bin: number;
+  missingLeft: boolean;
+  /** proxy score Σ S²/N over both sides */
+  score: number;
 }
 
 /**
  * Grows CART trees for random forests and single decision trees on the
- * binned matrix: gini for classification, squared error for regression,
- * histograms of the drawn features per node (sorted bins in small nodes).
- * A bootstrap sample is a row list with repeats, so every count below
- * counts draws, like scikit-learn's sample weights.
- * The statistics of a channel c of bin b sit at `hist[b * C + c]`, where
- * C = classes + 1 for more than two classes, else 2 (the sum of the target
- * or of the 0/1 class code), and the last channel counts rows.
+ * binned matrix: gini for classification, squared error for regression.
+ * Each node builds histograms of its drawn features only. A bootstrap
+ * sample is kept as a weight (draw count) per distinct row, as scikit-learn
+ * does, so every count below counts draws.
+ *
+ * Per bin, channel statistics sit at `hist[bin * C + c]`. With more than two
+ * classes C = classes + 1 (a weight per class, then the total); otherwise
+ * C = 2: the weighted sum of the target (or of the 0/1 class code, whose
+ * squared-error ranking of splits equals gini's) and the total weight.
+ * A bitmap of the bins a node touches lets the scan and the clean-up skip
+ * empty bins, which deep nodes mostly are.
  */
 export class ForestTreeGrower {
   private readonly C: number;
-  /** more than two classes: one count channel per class */
+  /** more than two classes: one weight channel per class */
   private readonly multi: boolean;
   private readonly idx: Int32Array;
   private readonly tmp: Int32Array;
+  private readonly weight: Float64Array;
+  /**
+   * Row statistics in node order, aligned with `idx` and moved with it by
+   * every partition, so the scans read them sequentially: (w * y, w), or
+   * (class code, w) with more than two classes.
+   */
+  private readonly stat: Float64Array;
+  private readonly statTmp: Float64Array;
+  /** a histogram kept all-zero between uses */
   private readonly hist: Float64Array;
-  private readonly keys: Int32Array;
+  private readonly bits = new Int32Array(8);
+  private readonly present = new Int32Array(256);
   private readonly left: Float64Array;
   private readonly missing: Float64Array;
   private readonly order: Int32Array;
-  /** each row's class code (classification) */
+  private readonly goesLeft = new Uint8Array(256);
+  /** each row's class code (more than two classes) */
   private readonly cls: Int32Array;
-  /** each row's centred target (regression) */
+  /** each row's target: centred value (regression) or 0/1 code (two classes) */
   private readonly target: Float64Array;
   private readonly yShift: number;
+  private readonly leaf: number[];
 
   constructor(
     private readonly bm: BinnedMatrix,
@@ -67,17 +81,19 @@ export class ForestTreeGrower {
     this.C = this.multi ? opt.nClasses + 1 : 2;
     this.idx = new Int32Array(bm.rows);
     this.tmp = new Int32Array(bm.rows);
+    this.weight = new Float64Array(bm.rows);
+    this.stat = new Float64Array(2 * bm.rows);
+    this.statTmp = new Float64Array(2 * bm.rows);
     this.hist = new Float64Array(256 * this.C);
-    this.keys = new Int32Array(SMALL_NODE);
     this.left = new Float64Array(this.C);
     this.missing = new Float64Array(this.C);
     this.order = new Int32Array(bm.cols);
+    this.leaf = new Array<number>(Math.max(1, opt.nClasses)).fill(0);
     if (this.multi) {
       this.cls = Int32Array.from(target);
       this.target = new Float64Array(0);
       this.yShift = 0;
     } else if (opt.nClasses === 2) {
-      // two classes: gini's split ranking equals squared error's on the 0/1 class code
       this.cls = new Int32Array(0);
       this.target = Float64Array.from(target);
       this.yShift = 0;
@@ -94,48 +110,71 @@ export class ForestTreeGrower {
 
   /** Grows one tree with its own seed; adds each split's weighted impurity decrease to `importance`. */
   grow(seed: number, importance: Float64Array): TreeBuilder {
-    const { bm, opt, idx, C, target, cls } = this;
+    const { bm, opt, idx, C, target, cls, weight, multi } = this;
     const rng = new Rng(seed);
     const n = bm.rows;
+    let m = 0;
     if (opt.bootstrap) {
-      const counts = new Int32Array(n);
-      for (let k = 0; k < n; k++) counts[rng.int(n)]++;
-      let m = 0;
-      for (let i = 0; i < n; i++) for (let c = counts[i]; c > 0; c--) idx[m++] = i;
+      weight.fill(0);
+      for (let k = 0; k < n; k++) weight[rng.int(n)]++;
+      for (let i = 0; i < n; i++) if (weight[i] > 0) idx[m++] = i;
     } else {
+      weight.fill(1);
       for (let i = 0; i < n; i++) idx[i] = i;
+      m = n;
     }
     const rootStats = new Float64Array(C);
-    const K = opt.nClasses;
-    const multi = this.multi;
-    for (let k = 0; k < n; k++) {
+    const stat = this.stat;
+    for (let k = 0; k < m; k++) {
       const r = idx[k];
-      if (multi) rootStats[cls[r]]++;
-      else rootStats[0] += target[r];
+      const w = weight[r];
+      if (multi) {
+        rootStats[cls[r]] += w;
+        stat[2 * k] = cls[r];
+      } else {
+        rootStats[0] += w * target[r];
+        stat[2 * k] = w * target[r];
+      }
+      stat[2 * k + 1] = w;
+      rootStats[C - 1] += w;
     }
-    rootStats[C - 1] = n;
-    const tree = new TreeBuilder(K > 0 ? K : 1);
+    const tree = new TreeBuilder(opt.nClasses > 0 ? opt.nClasses : 1);
     tree.addLeaf(this.leafValue(rootStats));
-    const stack: Pending[] = [{ id: 0, start: 0, end: n, depth: 0, stats: rootStats }];
     const order = this.order;
     for (let j = 0; j < bm.cols; j++) order[j] = j;
-    while (stack.length > 0) {
-      const node = stack.pop()!;
-      const split = this.findSplit(node, rng);
-      if (!split) continue;
-      const { feature, bin, missingLeft, leftStats, gain } = split;
-      const mid = this.partition(node.start, node.end, feature, bin, missingLeft);
-      const threshold = bin < bm.nBins[feature] - 1 ? bm.cuts[feature][bin] : ALL_VALUES;
-      tree.setSplit(node.id, feature, bin, threshold, missingLeft, gain);
-      importance[feature] += gain;
-      const rightStats = new Float64Array(C);
-      for (let c = 0; c < C; c++) rightStats[c] = node.stats[c] - leftStats[c];
+    // depth-first, on parallel stacks of plain numbers (no object per node)
+    const sId: number[] = [0];
+    const sStart: number[] = [0];
+    const sEnd: number[] = [m];
+    const sDepth: number[] = [0];
+    const sStats: number[] = Array.from(rootStats);
+    const stats = new Float64Array(C);
+    const leftStats = new Float64Array(C);
+    const split: Split = { feature: -1, bin: 0, missingLeft: false, score: 0 };
+    while (sId.length > 0) {
+      const id = sId.pop()!;
+      const start = sStart.pop()!;
+      const end = sEnd.pop()!;
+      const depth = sDepth.pop()!;
+      for (let c = C - 1; c >= 0; c--) stats[c] = sStats.pop()!;
+      if (!this.findSplit(start, end, depth, stats, rng, split, leftStats)) continue;
+      const mid = this.partition(start, end, split.feature, split.bin, split.missingLeft);
+      const threshold = split.bin < bm.nBins[split.feature] - 1 ? bm.cuts[split.feature][split.bin] : ALL_VALUES;
+      const gain = Math.max(0, split.score - this.score(stats));
+      tree.setSplit(id, split.feature, split.bin, threshold, split.missingLeft, gain);
+      importance[split.feature] += gain;
       const l = tree.addLeaf(this.leafValue(leftStats));
-      const r = tree.addLeaf(this.leafValue(rightStats));
-      tree.left[node.id] = l;
-      tree.right[node.id] = r;
-      stack.push({ id: r, start: mid, end: node.end, depth: node.depth + 1, stats: rightStats });
-      stack.push({ id: l, start: node.start, end: mid, depth: node.depth + 1, stats: leftStats });
+      // right statistics: parent minus left, staged in `stats`
+      for (let c = 0; c < C; c++) stats[c] -= leftStats[c];
+      const r = tree.addLeaf(this.leafValue(stats));
+      tree.left[id] = l;
+      tree.right[id] = r;
+      sId.push(r, l);
+      sStart.push(mid, start);
+      sEnd.push(end, mid);
+      sDepth.push(depth + 1, depth + 1);
+      for (let c = 0; c < C; c++) sStats.push(stats[c]);
+      for (let c = 0; c < C; c++) sStats.push(leftStats[c]);
     }
     return tree;
   }
@@ -144,245 +183,131 @@ export class ForestTreeGrower {
     const K = this.opt.nClasses;
     const count = stats[this.C - 1];
     if (K === 0) return stats[0] / count + this.yShift;
-    if (K === 2) return [1 - stats[0] / count, stats[0] / count];
-    const v: number[] = [];
-    for (let k = 0; k < K; k++) v.push(stats[k] / count);
+    const v = this.leaf;
+    if (K === 2) {
+      v[1] = stats[0] / count;
+      v[0] = 1 - v[1];
+    } else {
+      for (let k = 0; k < K; k++) v[k] = stats[k] / count;
+    }
     return v;
   }
 
-  /** Σ_c S_c² / N for the value channels: the split-quality proxy of gini and of squared error. */
-  private score(s: Float64Array, sign: number, base: Float64Array | null): number {
+  /** Σ_c S_c² / W over the value channels: the split-quality proxy of gini and of squared error. */
+  private score(s: Float64Array): number {
     const C = this.C;
-    const count = base ? base[C - 1] + sign * s[C - 1] : s[C - 1];
     let q = 0;
-    for (let c = 0; c < C - 1; c++) {
-      const v = base ? base[c] + sign * s[c] : s[c];
-      q += v * v;
-    }
-    return q / count;
+    for (let c = 0; c < C - 1; c++) q += s[c] * s[c];
+    return q / s[C - 1];
   }
 
-  private isPure(node: Pending): boolean {
+  private isPure(start: number, end: number, stats: Float64Array): boolean {
     const { C, opt, idx, target } = this;
-    const count = node.stats[C - 1];
+    const count = stats[C - 1];
     if (this.multi) {
-      for (let k = 0; k < C - 1; k++) if (node.stats[k] === count) return true;
+      for (let k = 0; k < C - 1; k++) if (stats[k] === count) return true;
       return false;
     }
-    if (opt.nClasses === 2) return node.stats[0] === 0 || node.stats[0] === count;
-    const first = target[idx[node.start]];
-    for (let k = node.start + 1; k < node.end; k++) if (target[idx[k]] !== first) return false;
+    if (opt.nClasses === 2) return stats[0] === 0 || stats[0] === count;
+    const first = target[idx[start]];
+    for (let k = start + 1; k < end; k++) if (target[idx[k]] !== first) return false;
     return true;
   }
 
-  private findSplit(node: Pending, rng: Rng): { feature: number; bin: number; missingLeft: boolean; leftStats: Float64Array; gain: number } | null {
+  private findSplit(start: number, end: number, depth: number, stats: Float64Array, rng: Rng, best: Split, bestLeft: Float64Array): boolean {
     const { opt, C, order, bm } = this;
-    const count = node.stats[C - 1];
-    if (node.depth >= opt.maxDepth || count < opt.minSamplesSplit || count < 2 * opt.minSamplesLeaf) return null;
-    if (this.isPure(node)) return null;
-    const parentScore = this.score(node.stats, 1, null);
+    const count = stats[C - 1];
+    if (depth >= opt.maxDepth || count < opt.minSamplesSplit || count < 2 * opt.minSamplesLeaf) return false;
+    if (this.isPure(start, end, stats)) return false;
     const p = bm.cols;
-    let bestScore = -Infinity;
-    let bestF = -1;
-    let bestBin = 0;
-    let bestMissLeft = false;
-    const bestLeft = new Float64Array(C);
-    const cand = { score: -Infinity, bin: 0, missLeft: false };
+    best.feature = -1;
+    best.score = -Infinity;
     // draw features without replacement; past featuresPerSplit keep drawing only until some split is valid
     for (let j = 0; j < p; j++) {
-      if (j >= opt.featuresPerSplit && bestF >= 0) break;
+      if (j >= opt.featuresPerSplit && best.feature >= 0) break;
       const r = j + rng.int(p - j);
       const f = order[r];
       order[r] = order[j];
       order[j] = f;
-      cand.score = -Infinity;
-      if (this.bestSplitOfFeature(node, f, cand, bestLeft, bestScore)) {
-        bestScore = cand.score;
-        bestF = f;
-        bestBin = cand.bin;
-        bestMissLeft = cand.missLeft;
-      }
+      this.evaluateFeature(start, end, f, stats, best, bestLeft);
     }
-    if (bestF < 0) return null;
-    return { feature: bestF, bin: bestBin, missingLeft: bestMissLeft, leftStats: bestLeft, gain: Math.max(0, bestScore - parentScore) };
+    return best.feature >= 0;
   }
 
-  /**
-   * Best split of one feature; when it beats `toBeat`, writes it to `cand`
-   * and its left statistics to `bestLeft` and returns true.
-   */
-  private bestSplitOfFeature(node: Pending, f: number, cand: { score: number; bin: number; missLeft: boolean }, bestLeft: Float64Array, toBeat: number): boolean {
-    const { bm, C, idx, target, cls, hist, left, missing, opt } = this;
-    const multi = this.multi;
-    const n = bm.rows;
-    const col = f * n;
+  /** Histograms feature f over the node's rows and records its best split in `best` if it beats it. */
+  private evaluateFeature(start: number, end: number, f: number, total: Float64Array, best: Split, bestLeft: Float64Array): void {
+    const { bm, C, idx, stat, hist, bits, missing, multi } = this;
+    const col = f * bm.rows;
+    const codes = bm.codes;
     const nb = bm.nBins[f];
-    const m = node.end - node.start;
-    const minLeaf = opt.minSamplesLeaf;
-    const total = node.stats;
-    const count = total[C - 1];
-    // bins present in the node, ascending, with their statistics in hist[bin * C ...]
-    let present: Int32Array | null = null;
-    let nPresent = 0;
-    let missingCount = 0;
-    if (m < SMALL_NODE && m * 2 < nb) {
-      const keys = this.keys;
-      for (let k = 0; k < m; k++) keys[k] = (bm.codes[col + idx[node.start + k]] << 8) | k;
-      // insertion sort: small m
-      for (let a = 1; a < m; a++) {
-        const v = keys[a];
-        let b = a - 1;
-        while (b >= 0 && keys[b] > v) {
-          keys[b + 1] = keys[b];
-          b--;
-        }
-        keys[b + 1] = v;
+    bits.fill(0);
+    if (multi) {
+      for (let k = start; k < end; k++) {
+        const code = codes[col + idx[k]];
+        const w = stat[2 * k + 1];
+        const o = code * C;
+        hist[o + stat[2 * k]] += w;
+        hist[o + C - 1] += w;
+        bits[code >> 5] |= 1 << (code & 31);
       }
-      missing.fill(0);
-      present = this.tmpPresent(m);
-      let prevBin = -1;
-      for (let a = 0; a < m; a++) {
-        const bin = keys[a] >>> 8;
-        const r = idx[node.start + (keys[a] & 255)];
-        if (bin === nb) {
-          if (multi) missing[cls[r]]++;
-          else missing[0] += target[r];
-          missing[C - 1]++;
-          continue;
-        }
-        if (bin !== prevBin) {
-          present[nPresent++] = bin;
-          const o = bin * C;
-          for (let c = 0; c < C; c++) hist[o + c] = 0;
-          prevBin = bin;
-        }
-        const o = bin * C;
-        if (multi) hist[o + cls[r]]++;
-        else hist[o] += target[r];
-        hist[o + C - 1]++;
-      }
-      missingCount = missing[C - 1];
     } else {
-      hist.fill(0, 0, (nb + 1) * C);
-      const start = node.start;
-      const end = node.end;
-      if (multi) {
-        for (let k = start; k < end; k++) {
-          const r = idx[k];
-          const o = bm.codes[col + r] * C;
-          hist[o + cls[r]]++;
-          hist[o + C - 1]++;
-        }
-      } else {
-        for (let k = start; k < end; k++) {
-          const r = idx[k];
-          const o = bm.codes[col + r] << 1;
-          hist[o] += target[r];
-          hist[o + 1]++;
-        }
-      }
-      for (let c = 0; c < C; c++) missing[c] = hist[nb * C + c];
-      missingCount = missing[C - 1];
-    }
-    const last = present ? nPresent : nb;
-    if (!multi) return this.scanTwo(present, last, total, missingCount, cand, bestLeft, toBeat);
-    left.fill(0);
-    let best = toBeat;
-    let found = false;
-    // the last value bin with rows: a split there sends only missing values right
-    let lastBin = -1;
-    for (let a = last - 1; a >= 0; a--) {
-      const b = present ? present[a] : a;
-      if (hist[b * C + C - 1] > 0) {
-        lastBin = b;
-        break;
+      for (let k = start; k < end; k++) {
+        const code = codes[col + idx[k]];
+        const o = code << 1;
+        hist[o] += stat[2 * k];
+        hist[o + 1] += stat[2 * k + 1];
+        bits[code >> 5] |= 1 << (code & 31);
       }
     }
-    for (let a = 0; a < last; a++) {
-      const b = present ? present[a] : a;
-      const o = b * C;
-      const cnt = hist[o + C - 1];
-      if (cnt === 0) continue;
-      for (let c = 0; c < C; c++) left[c] += hist[o + c];
-      const nl = left[C - 1];
-      if (b === lastBin) {
-        if (missingCount > 0 && nl >= minLeaf && missingCount >= minLeaf) {
-          const s = this.score(left, 1, null) + this.score(missing, 1, null);
-          if (s > best) {
-            best = s;
-            found = true;
-            cand.bin = b;
-            cand.missLeft = false;
-            bestLeft.set(left);
-          }
-        }
-        break;
-      }
-      // missing right
-      if (nl >= minLeaf && count - nl >= minLeaf) {
-        const s = this.score(left, 1, null) + this.score(left, -1, total);
-        if (s > best) {
-          best = s;
-          found = true;
-          cand.bin = b;
-          cand.missLeft = missingCount === 0 ? nl >= count - nl : false;
-          bestLeft.set(left);
-        }
-      }
-      if (missingCount > 0) {
-        const nlm = nl + missingCount;
-        if (nlm >= minLeaf && count - nlm >= minLeaf) {
-          for (let c = 0; c < C; c++) left[c] += missing[c];
-          const s = this.score(left, 1, null) + this.score(left, -1, total);
-          if (s > best) {
-            best = s;
-            found = true;
-            cand.bin = b;
-            cand.missLeft = true;
-            bestLeft.set(left);
-          }
-          for (let c = 0; c < C; c++) left[c] -= missing[c];
-        }
+    // the missing bin leaves the list of value bins; its statistics move to `missing`
+    const mo = nb * C;
+    for (let c = 0; c < C; c++) {
+      missing[c] = hist[mo + c];
+      hist[mo + c] = 0;
+    }
+    bits[nb >> 5] &= ~(1 << (nb & 31));
+    // value bins present, ascending
+    const present = this.present;
+    let np = 0;
+    for (let w = 0; w < 8; w++) {
+      let word = bits[w];
+      while (word !== 0) {
+        const low = word & -word;
+        present[np++] = (w << 5) + 31 - Math.clz32(low);
+        word ^= low;
       }
     }
-    if (found) cand.score = best;
-    return found;
+    if (multi) this.scanMulti(f, np, total, best, bestLeft);
+    else this.scanTwo(f, np, total, best, bestLeft);
+    for (let a = 0; a < np; a++) {
+      const o = present[a] * C;
+      for (let c = 0; c < C; c++) hist[o + c] = 0;
+    }
   }
 
-  /** The split scan with one value channel (regression, two classes): Σ²/n per side. */
-  private scanTwo(present: Int32Array | null, last: number, total: Float64Array, missingCount: number, cand: { score: number; bin: number; missLeft: boolean }, bestLeft: Float64Array, toBeat: number): boolean {
-    const { hist, missing } = this;
+  /** The split scan with one value channel (regression, two classes): Σ²/W per side. */
+  private scanTwo(f: number, np: number, total: Float64Array, best: Split, bestLeft: Float64Array): void {
+    const { hist, missing, present } = this;
     const minLeaf = this.opt.minSamplesLeaf;
     const S = total[0];
     const N = total[1];
     const MS = missing[0];
-    const MN = missingCount;
-    let lastBin = -1;
-    for (let a = last - 1; a >= 0; a--) {
-      const b = present ? present[a] : a;
-      if (hist[2 * b + 1] > 0) {
-        lastBin = b;
-        break;
-      }
-    }
-    let best = toBeat;
-    let found = false;
+    const MN = missing[1];
     let sl = 0;
     let nl = 0;
-    for (let a = 0; a < last; a++) {
-      const b = present ? present[a] : a;
-      const cnt = hist[2 * b + 1];
-      if (cnt === 0) continue;
+    for (let a = 0; a < np; a++) {
+      const b = present[a];
       sl += hist[2 * b];
-      nl += cnt;
-      if (b === lastBin) {
+      nl += hist[2 * b + 1];
+      if (a === np - 1) {
+        // every value left, the missing ones right
         if (MN > 0 && nl >= minLeaf && MN >= minLeaf) {
           const sc = (sl * sl) / nl + (MS * MS) / MN;
-          if (sc > best) {
-            best = sc;
-            found = true;
-            cand.bin = b;
-            cand.missLeft = false;
+          if (sc > best.score) {
+            best.score = sc;
+            best.feature = f;
+            best.bin = b;
+            best.missingLeft = false;
             bestLeft[0] = sl;
             bestLeft[1] = nl;
           }
@@ -393,11 +318,12 @@ export class ForestTreeGrower {
       if (nl >= minLeaf && nr >= minLeaf) {
         const sr = S - sl;
         const sc = (sl * sl) / nl + (sr * sr) / nr;
-        if (sc > best) {
-          best = sc;
-          found = true;
-          cand.bin = b;
-          cand.missLeft = MN === 0 ? nl >= nr : false;
+        if (sc > best.score) {
+          best.score = sc;
+          best.feature = f;
+          best.bin = b;
+          // with no missing rows here, unseen missing values follow the heavier side
+          best.missingLeft = MN === 0 ? nl >= nr : false;
           bestLeft[0] = sl;
           bestLeft[1] = nl;
         }
@@ -409,42 +335,92 @@ export class ForestTreeGrower {
           const slm = sl + MS;
           const srm = S - slm;
           const sc = (slm * slm) / nlm + (srm * srm) / nrm;
-          if (sc > best) {
-            best = sc;
-            found = true;
-            cand.bin = b;
-            cand.missLeft = true;
+          if (sc > best.score) {
+            best.score = sc;
+            best.feature = f;
+            best.bin = b;
+            best.missingLeft = true;
             bestLeft[0] = slm;
             bestLeft[1] = nlm;
           }
         }
       }
     }
-    if (found) cand.score = best;
-    return found;
   }
 
-  private presentBuf = new Int32Array(SMALL_NODE);
-
-  private tmpPresent(m: number): Int32Array {
-    if (this.presentBuf.length < m) this.presentBuf = new Int32Array(m);
-    return this.presentBuf;
+  /** The split scan with a weight channel per class: Σ_k c_k²/W per side (gini's proxy). */
+  private scanMulti(f: number, np: number, total: Float64Array, best: Split, bestLeft: Float64Array): void {
+    const { hist, missing, present, left, C } = this;
+    const minLeaf = this.opt.minSamplesLeaf;
+    const K = C - 1;
+    const N = total[K];
+    const MN = missing[K];
+    left.fill(0);
+    const consider = (withMissing: boolean, missingLeft: boolean, b: number): void => {
+      let ql = 0;
+      let qr = 0;
+      let nl = 0;
+      let nr = 0;
+      for (let c = 0; c <= K; c++) {
+        const l = left[c] + (withMissing ? missing[c] : 0);
+        const r = b < 0 ? missing[c] : total[c] - l;
+        if (c === K) {
+          nl = l;
+          nr = r;
+        } else {
+          ql += l * l;
+          qr += r * r;
+        }
+      }
+      if (nl < minLeaf || nr < minLeaf) return;
+      const sc = ql / nl + qr / nr;
+      if (sc > best.score) {
+        best.score = sc;
+        best.feature = f;
+        best.bin = b < 0 ? -b - 1 : b;
+        best.missingLeft = missingLeft;
+        for (let c = 0; c <= K; c++) bestLeft[c] = left[c] + (withMissing ? missing[c] : 0);
+      }
+    };
+    for (let a = 0; a < np; a++) {
+      const b = present[a];
+      const o = b * C;
+      for (let c = 0; c < C; c++) left[c] += hist[o + c];
+      if (a === np - 1) {
+        if (MN > 0) consider(false, false, -b - 1);
+        break;
+      }
+      const nl = left[K];
+      consider(false, MN === 0 ? nl >= N - nl : false, b);
+      if (MN > 0) consider(true, true, b);
+    }
   }
 
   private partition(start: number, end: number, f: number, bin: number, missingLeft: boolean): number {
-    const { idx, tmp } = this;
+    const { idx, tmp, stat, statTmp, goesLeft } = this;
     const { codes, rows: n, nBins } = this.bm;
     const col = f * n;
     const miss = nBins[f];
+    for (let c = 0; c <= miss; c++) goesLeft[c] = c === miss ? (missingLeft ? 1 : 0) : c <= bin ? 1 : 0;
     let l = start;
     let r = 0;
+    // branch free: each row goes to both sides and only one cursor moves
     for (let k = start; k < end; k++) {
       const row = idx[k];
-      const c = codes[col + row];
-      if (c === miss ? missingLeft : c <= bin) idx[l++] = row;
-      else tmp[r++] = row;
+      const gl = goesLeft[codes[col + row]];
+      const s0 = stat[2 * k];
+      const s1 = stat[2 * k + 1];
+      idx[l] = row;
+      stat[2 * l] = s0;
+      stat[2 * l + 1] = s1;
+      tmp[r] = row;
+      statTmp[2 * r] = s0;
+      statTmp[2 * r + 1] = s1;
+      l += gl;
+      r += 1 - gl;
     }
     idx.set(tmp.subarray(0, r), l);
+    stat.set(statTmp.subarray(0, 2 * r), 2 * l);
     return l;
   }
 }

@@ -31,6 +31,8 @@ export class TreeBuilder {
   missingLeft: number[] = [];
   gain: number[] = [];
   value: number[] = [];
+  /** every node is reachable (no split was turned back into a leaf) */
+  compact = true;
 
   constructor(readonly valueDim: number) {}
 
@@ -63,6 +65,7 @@ export class TreeBuilder {
 
   /** Turns split `id` back into a leaf (children stay in the arrays, unreachable, and are dropped by compaction). */
   makeLeaf(id: number): void {
+    this.compact = false;
     this.feature[id] = -1;
     this.left[id] = -1;
     this.right[id] = -1;
@@ -79,6 +82,8 @@ export interface GrownTree {
   missingLeft: ArrayLike<number>;
   value: ArrayLike<number>;
   readonly size: number;
+  /** true when every node is reachable: then flattening is a plain copy */
+  readonly compact?: boolean;
 }
 
 /** Concatenates grown trees into one TreeArrays, dropping unreachable nodes and renumbering in preorder. */
@@ -95,6 +100,24 @@ export function flattenTrees(trees: readonly GrownTree[], valueDim: number): Tre
   let next = 0;
   const stack: number[] = [];
   trees.forEach((t, ti) => {
+    if (t.compact) {
+      // children already follow their parent: copy, shifting child indices
+      const base = next;
+      roots[ti] = base;
+      for (let i = 0; i < t.size; i++) {
+        const id = base + i;
+        const f = t.feature[i];
+        feature[id] = f;
+        threshold[id] = t.threshold[i];
+        missingLeft[id] = t.missingLeft[i];
+        left[id] = f < 0 ? -1 : t.left[i] + base;
+        right[id] = f < 0 ? -1 : t.right[i] + base;
+      }
+      if (valueDim === 1) for (let i = 0; i < t.size; i++) value[base + i] = t.value[i];
+      else for (let i = 0, e = t.size * valueDim; i < e; i++) value[base * valueDim + i] = t.value[i];
+      next += t.size;
+      return;
+    }
     // (source node, slot in parent to patch: +id left, -id-1 right, or null for the root)
     const parentSlot: number[] = [];
     stack.length = 0;
