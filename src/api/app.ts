@@ -4,10 +4,12 @@ import { authEnabled, requireBoardAccess } from './auth.js';
 import { bullBoardRouter } from './bull-board.js';
 import type { ApiDeps } from './deps.js';
 import { errorHandler, notFoundHandler } from './errors.js';
+import { adminRoutes } from './routes/admin.routes.js';
 import { datasetRoutes } from './routes/datasets.routes.js';
 import { healthRoutes } from './routes/health.routes.js';
 import { jobRoutes } from './routes/jobs.routes.js';
 import { modelRoutes } from './routes/models.routes.js';
+import { registryRoutes } from './routes/registry.routes.js';
 
 let defaultMetricsStarted = false;
 
@@ -32,6 +34,8 @@ export function createApp(deps: ApiDeps): Express {
   app.use('/v1/datasets', datasetRoutes(deps));
   app.use('/v1/jobs', jobRoutes(deps));
   app.use('/v1/models', modelRoutes(deps));
+  app.use('/v1', registryRoutes(deps));
+  app.use('/v1/admin', adminRoutes(deps));
 
   app.use(notFoundHandler);
   app.use(errorHandler(deps.logger));

@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import { findVersion, toVersionView } from '../../registry/model-registry.js';
+import { aliasesOf, findVersion, tagsObject, toVersionView } from '../../registry/model-registry.js';
 import type { ModelVersionDoc } from '../../registry/model-version.model.js';
 import { predictRequestSchema } from '../../serving/model-server.js';
 import { notFound } from '../../utils/app-error.js';
@@ -26,16 +26,17 @@ export function modelRoutes(deps: ApiDeps): Router {
     const name = String(req.params.name);
     const model = await db.registeredModels.findOne({ name }).lean();
     if (!model) throw notFound('model', name);
-    const versions = await db.modelVersions.find({ modelName: name }).sort({ seq: -1 }).lean<ModelVersionDoc[]>();
+    const [versions, aliases] = await Promise.all([db.modelVersions.find({ modelName: name }).sort({ seq: -1 }).lean<ModelVersionDoc[]>(), aliasesOf(db, name)]);
     res.json({
       name: model.name,
       task: model.task,
       description: model.description,
+      tags: tagsObject(model.tags),
       versions: versions.map((v) => {
         const { model_name: _n, config: _c, ...rest } = toVersionView(v);
-        return rest;
+        return { ...rest, aliases: Object.keys(aliases).filter((a) => aliases[a] === v.version) };
       }),
-      aliases: {},
+      aliases,
     });
   });
 
