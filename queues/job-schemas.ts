@@ -234,10 +234,37 @@ export const tuneResultSchema = z.object({
 });
 export type TuneResult = z.infer<typeof tuneResultSchema>;
 
+/**
+ * POST /v1/jobs {type: 'evaluate'}: score a model version (by version, alias
+ * or the default) on a dataset: metrics, worst slices, bias report per
+ * sensitive feature, diagnostics, and the promotion gates' verdict.
+ */
+export const evaluateJobSchema = z
+  .object({
+    type: z.literal('evaluate'),
+    model_name: nameSchema,
+    version: z.union([z.string().min(1), z.number()]).transform(String).optional(),
+    alias: z.string().min(1).optional(),
+    dataset: z.string().min(1),
+    /** column of true values; default the version's target */
+    target: z.string().min(1).optional(),
+    /** columns to compute the bias report for (classification) */
+    sensitive_features: z.array(z.string().min(1)).max(20).default([]),
+    /** columns to slice the metrics by (numeric ones in quantile bins) */
+    slices: z.array(z.string().min(1)).max(50).default([]),
+    /** positive class of the bias report and calibration curve; default the greater of two classes */
+    pos_label: z.union([z.string(), z.number()]).optional(),
+  })
+  .strict()
+  .refine((job) => !(job.version !== undefined && job.alias !== undefined), { message: 'give version or alias, not both', path: ['alias'] });
+export type EvaluateJobInput = z.input<typeof evaluateJobSchema>;
+export type EvaluateJob = z.infer<typeof evaluateJobSchema>;
+
 /** Every job type the cluster runs, with its payload schema. */
 export const JOB_SCHEMAS = {
   train: trainJobSchema,
   tune: tuneJobSchema,
+  evaluate: evaluateJobSchema,
 } as const;
 export type JobType = keyof typeof JOB_SCHEMAS;
 export const JOB_TYPES = Object.keys(JOB_SCHEMAS) as JobType[];

@@ -5,6 +5,7 @@ import type { JobType } from './job-schemas.js';
 export const QUEUE_OF: Record<JobType, QueueKind> = {
   train: 'train',
   tune: 'tune',
+  evaluate: 'evaluate',
 };
 
 /** Redis pub/sub channel on which cancel requests reach every worker. */
