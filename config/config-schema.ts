@@ -93,6 +93,8 @@ export const configSchema = z.object({
     lockDurationMs: positiveInt,
     /** BullMQ stalled-job check interval */
     stalledIntervalMs: positiveInt,
+    /** on SIGTERM, how long active jobs may run on before they are handed back */
+    shutdownGraceMs: z.coerce.number().int().min(0),
     /** attempts per job before it fails for good */
     attempts: positiveInt,
     /** first retry delay, doubled each attempt */

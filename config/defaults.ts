@@ -22,6 +22,7 @@ export const DEFAULTS: Config = {
     poolThreads: Math.max(1, os.availableParallelism()),
     lockDurationMs: 30_000,
     stalledIntervalMs: 15_000,
+    shutdownGraceMs: 10_000,
     attempts: 3,
     backoffMs: 2_000,
   },

@@ -35,6 +35,7 @@ const ENV_KEYS: Record<string, string> = {
   POOL_THREADS: 'worker.poolThreads',
   LOCK_DURATION_MS: 'worker.lockDurationMs',
   STALLED_INTERVAL_MS: 'worker.stalledIntervalMs',
+  SHUTDOWN_GRACE_MS: 'worker.shutdownGraceMs',
   JOB_ATTEMPTS: 'worker.attempts',
   JOB_BACKOFF_MS: 'worker.backoffMs',
   SCHEDULER_CRON: 'scheduler.cron',

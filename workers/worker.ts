@@ -15,8 +15,9 @@ import { PiscinaTaskRunner } from './thread-pool.js';
 /**
  * A worker process: consumes the configured queues (or `--queues a,b`), runs
  * heavy work in its Piscina pool, and shuts down gracefully on SIGTERM/SIGINT:
- * it stops taking jobs, lets active ones finish for a grace period, then hands
- * the rest back (their locks lapse and another worker resumes them).
+ * it stops taking jobs, lets active ones finish for `worker.shutdown_grace_ms`,
+ * then exits and so hands the rest back (their locks lapse and another worker
+ * resumes them).
  */
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { queues: { type: 'string' }, threads: { type: 'string' } } });
@@ -69,11 +70,15 @@ async function main(): Promise<void> {
   logger.info({ queues: workers.map((w) => w.name), threads: runner.threads, prefix: config.redis.prefix }, 'worker ready');
   onShutdown(logger, [
     async () => {
-      const grace = new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), Math.max(1000, config.worker.lockDurationMs / 2)).unref());
+      const grace = new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), config.worker.shutdownGraceMs).unref());
       const closed = Promise.all(workers.map((w) => w.close())).then(() => 'closed' as const);
       if ((await Promise.race([closed, grace])) === 'timeout') {
-        logger.warn('active jobs still running at shutdown: handing them back');
-        await Promise.all(workers.map((w) => w.close(true)));
+        // Leave now without failing the jobs: their locks lapse and another
+        // worker resumes them (BullMQ's stalled-job check).
+        logger.warn({ graceMs: config.worker.shutdownGraceMs }, 'active jobs still running after the grace period: handing them back and exiting');
+        // stdout is a pipe under a supervisor: let the line out before exiting
+        await new Promise<void>((r) => process.stdout.write('', () => r()));
+        process.exit(0);
       }
     },
     () => runner.close(),
