@@ -31,12 +31,13 @@ export const modelConfigSchema = z
       .default({ batch_size: 32, cache_size: 1000 }),
     monitoring: z
       .object({
-        drift_threshold: z.number().positive().default(0.1),
+        /** PSI threshold of this model; the cluster's monitoring.drift_threshold when left out */
+        drift_threshold: z.number().positive().optional(),
         performance_threshold: z.number().optional(),
         metric: z.string().optional(),
       })
       .strict()
-      .default({ drift_threshold: 0.1 }),
+      .default({}),
   })
   .strict();
 export type ModelConfig = z.infer<typeof modelConfigSchema>;
@@ -260,9 +261,25 @@ export const evaluateJobSchema = z
 export type EvaluateJobInput = z.input<typeof evaluateJobSchema>;
 export type EvaluateJob = z.infer<typeof evaluateJobSchema>;
 
+/**
+ * POST /v1/models/:name/monitoring/check (or the scheduler, once per tick and
+ * model): the drift and live-performance check of the model's `production`
+ * version, else its latest.
+ */
+export const monitorJobSchema = z
+  .object({
+    type: z.literal('monitor'),
+    model_name: nameSchema,
+    /** set by the scheduler: the tick the check belongs to (one report per model and tick) */
+    tick: z.string().min(1).optional(),
+  })
+  .strict();
+export type MonitorJob = z.infer<typeof monitorJobSchema>;
+
 /** Every job type the cluster runs, with its payload schema. */
 export const JOB_SCHEMAS = {
   train: trainJobSchema,
+  monitor: monitorJobSchema,
   tune: tuneJobSchema,
   evaluate: evaluateJobSchema,
 } as const;

@@ -4,6 +4,7 @@ import type { JobType } from './job-schemas.js';
 /** Which queue a job type goes to. */
 export const QUEUE_OF: Record<JobType, QueueKind> = {
   train: 'train',
+  monitor: 'monitoring',
   tune: 'tune',
   evaluate: 'evaluate',
 };
