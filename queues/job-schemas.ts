@@ -236,6 +236,32 @@ export const tuneResultSchema = z.object({
 export type TuneResult = z.infer<typeof tuneResultSchema>;
 
 /**
+ * POST /v1/jobs {type: 'batch_predict'}: predict every row of a dataset with a
+ * model version (by version, alias or the default) and store the input
+ * columns plus the predictions as a new dataset.
+ */
+export const batchPredictJobSchema = z
+  .object({
+    type: z.literal('batch_predict'),
+    model_name: nameSchema,
+    version: z.union([z.string().min(1), z.number()]).transform(String).optional(),
+    alias: z.string().min(1).optional(),
+    dataset: z.string().min(1),
+    /** name of the output dataset; default `<dataset>-predictions` */
+    output_name: nameSchema.optional(),
+  })
+  .strict()
+  .refine((job) => !(job.version !== undefined && job.alias !== undefined), { message: 'give version or alias, not both', path: ['alias'] });
+export type BatchPredictJobInput = z.input<typeof batchPredictJobSchema>;
+export type BatchPredictJob = z.infer<typeof batchPredictJobSchema>;
+
+export const batchPredictResultSchema = z.object({
+  output_dataset: z.object({ id: z.string(), name: z.string(), version: z.number().int() }),
+  rows: z.number().int().min(0),
+});
+export type BatchPredictResult = z.infer<typeof batchPredictResultSchema>;
+
+/**
  * POST /v1/jobs {type: 'evaluate'}: score a model version (by version, alias
  * or the default) on a dataset: metrics, worst slices, bias report per
  * sensitive feature, diagnostics, and the promotion gates' verdict.
@@ -282,6 +308,7 @@ export const JOB_SCHEMAS = {
   monitor: monitorJobSchema,
   tune: tuneJobSchema,
   evaluate: evaluateJobSchema,
+  batch_predict: batchPredictJobSchema,
 } as const;
 export type JobType = keyof typeof JOB_SCHEMAS;
 export const JOB_TYPES = Object.keys(JOB_SCHEMAS) as JobType[];

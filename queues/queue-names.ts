@@ -7,6 +7,7 @@ export const QUEUE_OF: Record<JobType, QueueKind> = {
   monitor: 'monitoring',
   tune: 'tune',
   evaluate: 'evaluate',
+  batch_predict: 'batch_predict',
 };
 
 /** Redis pub/sub channel on which cancel requests reach every worker. */
