@@ -2,6 +2,7 @@ import { DataError, NotFittedError, ParameterError } from '../base/errors.js';
 import type { Table } from '../data/table.js';
 import { ModelPipeline, type PipelineSpec } from './model-pipeline.js';
 import { referenceProfile, type ReferenceProfile } from './reference-profile.js';
+import { ensureBackend } from '../neural/backend.js';
 
 /**
  * The work a thread does for one CV fold or the final fit. Pure functions of
@@ -94,4 +95,23 @@ export function fitFinal(p: FitPayload): TaskOutcome<FitResult> {
     if (outcome) return outcome;
     throw err;
   }
+}
+
+const TENSORFLOW_TYPES = new Set(['mlp', 'lstm']);
+
+/** True when the spec, or a member of an ensemble in it, trains with TensorFlow.js. */
+export function needsTensorflow(spec: { type?: unknown; hyperparameters?: unknown }): boolean {
+  if (typeof spec.type === 'string' && TENSORFLOW_TYPES.has(spec.type)) return true;
+  const hp = (spec.hyperparameters ?? {}) as { estimators?: unknown; final_estimator?: unknown };
+  const members = [...(Array.isArray(hp.estimators) ? hp.estimators : []), ...(hp.final_estimator ? [hp.final_estimator] : [])];
+  return members.some((m) => typeof m === 'object' && m !== null && needsTensorflow(m as { type?: unknown }));
+}
+
+/**
+ * Readies a pool thread for a spec: TensorFlow.js picks its fastest backend
+ * (tfjs-node, else WASM) asynchronously, once per thread, before a
+ * synchronous fit can use it.
+ */
+export async function prepareThread(spec: PipelineSpec): Promise<void> {
+  if (needsTensorflow(spec)) await ensureBackend();
 }
