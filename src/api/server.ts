@@ -4,7 +4,8 @@ import { createRedis } from '../../queues/connection.js';
 import { JobQueues } from '../../queues/job-queues.js';
 import { JobService } from '../jobs/job-service.js';
 import { openDatabase } from '../registry/database.js';
-import { ModelServer } from '../serving/model-server.js';
+import { validateBatchPredictJob } from '../serving/batch-predict.js';
+import { createModelServer } from '../serving/create-model-server.js';
 import { validateTrainJob } from '../training/validate-train.js';
 import { createLogger, type Logger } from '../utils/logger.js';
 import { onShutdown } from '../utils/shutdown.js';
@@ -20,19 +21,24 @@ export async function buildApiDeps(config: Config, logger: Logger): Promise<ApiD
     db,
     queues,
     publisher: redis,
-    validators: { train: (spec) => validateTrainJob(db, spec as never, config.training.cvFolds) },
+    validators: {
+      train: (spec) => validateTrainJob(db, spec as never, config.training.cvFolds),
+      batch_predict: (spec) => validateBatchPredictJob(db, spec as never),
+    },
   });
-  const models = new ModelServer(db, { maxInstances: config.api.maxPredictInstances });
+  const models = await createModelServer({ config, db, redis, logger });
   return { config, logger, db, redis, queues, jobs, models };
 }
 
 export async function closeApiDeps(deps: ApiDeps): Promise<void> {
+  await deps.models.close();
   await deps.queues.close();
   await deps.redis.quit();
   await deps.db.close();
 }
 
-async function main(): Promise<void> {
+/** Runs one API process (src/api/cluster.ts runs several). */
+export async function main(): Promise<void> {
   let config: Config;
   try {
     config = loadConfig();
