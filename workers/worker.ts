@@ -9,6 +9,7 @@ import { openDatabase } from '../src/registry/database.js';
 import { createLogger } from '../src/utils/logger.js';
 import { onShutdown } from '../src/utils/shutdown.js';
 import { batchPredictProcessor } from './processors/batch-predict.processor.js';
+import { evaluateProcessor } from './processors/evaluate.processor.js';
 import { monitoringProcessor } from './processors/monitoring.processor.js';
 import { trainProcessor } from './processors/train.processor.js';
 import { PiscinaTaskRunner } from './thread-pool.js';
@@ -45,6 +46,7 @@ async function main(): Promise<void> {
   const processors: Partial<Record<QueueKind, Processor>> = {
     train: trainProcessor({ db, runner, logger, packageVersion: config.version, defaultCvFolds: config.training.cvFolds }),
     monitoring: monitoringProcessor({ db, queues, logger, ttlDays: config.scheduler.snapshotTtlDays }),
+    evaluate: evaluateProcessor({ db, runner, logger, limits: config.evaluation, sliceBins: config.evaluation.sliceBins }),
     batch_predict: batchPredictProcessor({ db, runner, logger, blockRows: config.serving.batchBlockRows }),
   };
   const workers = config.worker.queues

@@ -3,6 +3,7 @@ import { ConfigError, loadConfig, type Config } from '../../config/index.js';
 import { createRedis } from '../../queues/connection.js';
 import { JobQueues } from '../../queues/job-queues.js';
 import { JobService } from '../jobs/job-service.js';
+import { validateEvaluateJob } from '../evaluation/validate-evaluate.js';
 import { openDatabase } from '../registry/database.js';
 import { validateBatchPredictJob } from '../serving/batch-predict.js';
 import { createModelServer } from '../serving/create-model-server.js';
@@ -23,6 +24,7 @@ export async function buildApiDeps(config: Config, logger: Logger): Promise<ApiD
     publisher: redis,
     validators: {
       train: (spec) => validateTrainJob(db, spec as never, config.training.cvFolds),
+      evaluate: (spec) => validateEvaluateJob(db, spec as never),
       batch_predict: (spec) => validateBatchPredictJob(db, spec as never),
     },
   });

@@ -1,5 +1,5 @@
 /** Task files under workers/tasks, by name. */
-export type TaskName = 'cv-fold' | 'fit' | 'batch-predict';
+export type TaskName = 'cv-fold' | 'fit' | 'batch-predict' | 'evaluate';
 
 /**
  * Runs a pure task off the main thread. The worker process backs it with a
