@@ -12,7 +12,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const workerCount = Math.max(1, Number(process.env.WORKERS ?? 1) || 1);
 
 const procs: Array<{ name: string; file: string }> = [
-  { name: 'api', file: 'src/api/server.js' },
+  { name: 'api', file: 'src/api/cluster.js' },
   ...Array.from({ length: workerCount }, (_, i) => ({ name: `worker-${i + 1}`, file: 'workers/worker.js' })),
   { name: 'scheduler', file: 'workers/scheduler.js' },
 ];
