@@ -1,27 +1,24 @@
-import type { SliceGroup } from './slice-groups.js';
+import { biasReport, type BiasReport } from '../ml/fairness/index.js';
+import { MISSING_LABEL, type SliceGroup } from './slice-groups.js';
 
 /** Inputs of a bias report: codes of true and predicted classes, and the groups of each sensitive feature. */
 export interface BiasInput {
   yTrue: Float64Array;
   yPred: Float64Array;
+  /** class labels by code */
   labels: Array<number | string>;
-  /** code of the positive class, or null when there is none (multiclass without pos_label) */
+  /** code of the positive (favourable) class, or null when there is none (multiclass without pos_label) */
   positive: number | null;
   groups: Array<{ feature: string; groups: SliceGroup[] }>;
   rows: number;
 }
 
-/** The bias report of one sensitive feature. */
-export interface FeatureBias {
-  feature: string;
-  groups: Array<{ group: string; count: number; selection_rate: number | null; tpr: number | null; fpr: number | null; accuracy: number | null }>;
-  demographic_parity_difference: number | null;
-  demographic_parity_ratio: number | null;
-  equalized_odds_difference: number | null;
-  disparate_impact_ratio: number | null;
-  /** disparate impact ratio >= 0.8 */
-  four_fifths_rule: 'pass' | 'fail' | null;
-}
+/**
+ * The bias report of one sensitive feature: src/ml/fairness's report
+ * (Fairlearn's definitions; per-group selection rate, TPR, FPR, accuracy in
+ * `by_group`), with `pos_label` as the user's label rather than its code.
+ */
+export type FeatureBias = Omit<BiasReport, 'pos_label'> & { feature: string; pos_label: number | string };
 
 export interface BiasSection {
   positive_label: number | string | null;
@@ -30,7 +27,24 @@ export interface BiasSection {
   note?: string;
 }
 
-/** PENDING: wired to src/ml/fairness biasReport once that module lands. */
+/**
+ * One bias report per sensitive feature. Groups are the feature's values
+ * (numeric features in quantile bins); rows where it is missing form the
+ * not-recorded group (key null).
+ */
 export function biasSection(input: BiasInput): BiasSection {
-  return { positive_label: input.positive === null ? null : input.labels[input.positive], features: [], note: 'bias report not available yet' };
+  if (input.positive === null) {
+    return { positive_label: null, features: [], note: 'a multiclass model needs pos_label (the favourable class) for a bias report' };
+  }
+  const positiveLabel = input.labels[input.positive];
+  const features = input.groups.map(({ feature, groups }): FeatureBias => {
+    const sensitive = new Array<string | null>(input.rows).fill(null);
+    for (const g of groups) {
+      const key = g.label === MISSING_LABEL ? null : g.label;
+      for (const r of g.rows) sensitive[r] = key;
+    }
+    const report = biasReport(input.yTrue, input.yPred, sensitive, { posLabel: input.positive! });
+    return { feature, ...report, pos_label: positiveLabel };
+  });
+  return { positive_label: positiveLabel, features };
 }
