@@ -40,12 +40,12 @@ export function growClaimedTrees(job: ForestJob, emit: (tree: GrownTreeMessage) 
     const t = grower.grow(job.seeds[index], importance);
     emit({
       index,
-      feature: Int32Array.from(t.feature),
-      threshold: Float64Array.from(t.threshold),
-      left: Int32Array.from(t.left),
-      right: Int32Array.from(t.right),
-      missingLeft: Uint8Array.from(t.missingLeft),
-      value: Float64Array.from(t.value),
+      feature: t.feature.slice(0, t.size),
+      threshold: t.threshold.slice(0, t.size),
+      left: t.left.slice(0, t.size),
+      right: t.right.slice(0, t.size),
+      missingLeft: t.missingLeft.slice(0, t.size),
+      value: t.value.slice(0, t.size * t.valueDim),
       importance,
       size: t.size,
       compact: t.compact,

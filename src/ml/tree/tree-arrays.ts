@@ -20,37 +20,54 @@ export interface TreeArrays {
   roots: Int32Array;
 }
 
-/** One tree being grown: plain arrays, flattened when done. */
+/** One tree being grown, in typed arrays that double when full; flattened when done. */
 export class TreeBuilder {
-  feature: number[] = [];
-  threshold: number[] = [];
+  feature = new Int32Array(16);
+  threshold = new Float64Array(16);
   /** the split bin on the binned matrix, to route training rows without raw values */
-  bin: number[] = [];
-  left: number[] = [];
-  right: number[] = [];
-  missingLeft: number[] = [];
-  gain: number[] = [];
-  value: number[] = [];
+  bin = new Int32Array(16);
+  left = new Int32Array(16);
+  right = new Int32Array(16);
+  missingLeft = new Uint8Array(16);
+  gain = new Float64Array(16);
+  value: Float64Array;
+  size = 0;
   /** every node is reachable (no split was turned back into a leaf) */
   compact = true;
 
-  constructor(readonly valueDim: number) {}
+  constructor(readonly valueDim: number) {
+    this.value = new Float64Array(16 * valueDim);
+  }
 
-  get size(): number {
-    return this.feature.length;
+  private grow(): void {
+    const cap = this.feature.length * 2;
+    const more = <T extends Int32Array | Float64Array | Uint8Array>(a: T, size: number): T => {
+      const b = new (a.constructor as { new (n: number): T })(size);
+      b.set(a);
+      return b;
+    };
+    this.feature = more(this.feature, cap);
+    this.threshold = more(this.threshold, cap);
+    this.bin = more(this.bin, cap);
+    this.left = more(this.left, cap);
+    this.right = more(this.right, cap);
+    this.missingLeft = more(this.missingLeft, cap);
+    this.gain = more(this.gain, cap);
+    this.value = more(this.value, cap * this.valueDim);
   }
 
   addLeaf(value: ArrayLike<number> | number): number {
-    const id = this.feature.length;
-    this.feature.push(-1);
-    this.threshold.push(0);
-    this.bin.push(0);
-    this.left.push(-1);
-    this.right.push(-1);
-    this.missingLeft.push(0);
-    this.gain.push(0);
-    if (typeof value === 'number') this.value.push(value);
-    else for (let c = 0; c < this.valueDim; c++) this.value.push(value[c]);
+    if (this.size === this.feature.length) this.grow();
+    const id = this.size++;
+    this.feature[id] = -1;
+    this.threshold[id] = 0;
+    this.bin[id] = 0;
+    this.left[id] = -1;
+    this.right[id] = -1;
+    this.missingLeft[id] = 0;
+    this.gain[id] = 0;
+    if (typeof value === 'number') this.value[id * this.valueDim] = value;
+    else for (let c = 0; c < this.valueDim; c++) this.value[id * this.valueDim + c] = value[c];
     return id;
   }
 
@@ -63,7 +80,7 @@ export class TreeBuilder {
     this.gain[id] = gain;
   }
 
-  /** Turns split `id` back into a leaf (children stay in the arrays, unreachable, and are dropped by compaction). */
+  /** Turns split `id` back into a leaf (children stay in the arrays, unreachable, and are dropped by flattening). */
   makeLeaf(id: number): void {
     this.compact = false;
     this.feature[id] = -1;
