@@ -5,6 +5,7 @@ import { createRedis } from '../queues/connection.js';
 import { JobQueues } from '../queues/job-queues.js';
 import { createLogger } from '../src/utils/logger.js';
 import { onShutdown } from '../src/utils/shutdown.js';
+import { scheduleOrphanCleanup } from './orphan-cleanup.js';
 
 /**
  * The scheduler process: on every cron tick it enqueues the monitoring jobs
@@ -40,8 +41,9 @@ async function main(): Promise<void> {
       logger.error({ err, tick }, 'could not enqueue the tick');
     }
   });
+  const cleanup = scheduleOrphanCleanup(config.registry.cleanupCron, monitoring, config.registry.cleanupGraceMinutes, logger);
   logger.info({ cron: config.scheduler.cron, prefix: config.redis.prefix }, 'scheduler running');
-  onShutdown(logger, [async () => task.stop(), () => queues.close(), () => connection.quit()]);
+  onShutdown(logger, [async () => task.stop(), async () => cleanup.stop(), () => queues.close(), () => connection.quit()]);
 }
 
 main().catch((err) => {

@@ -8,6 +8,7 @@ import { cancelChannel } from '../queues/queue-names.js';
 import { openDatabase } from '../src/registry/database.js';
 import { createLogger } from '../src/utils/logger.js';
 import { onShutdown } from '../src/utils/shutdown.js';
+import { withOrphanCleanup } from './orphan-cleanup.js';
 import { batchPredictProcessor } from './processors/batch-predict.processor.js';
 import { evaluateProcessor } from './processors/evaluate.processor.js';
 import { monitoringProcessor } from './processors/monitoring.processor.js';
@@ -45,7 +46,7 @@ async function main(): Promise<void> {
   const runner = new PiscinaTaskRunner(config.worker.poolThreads);
   const processors: Partial<Record<QueueKind, Processor>> = {
     train: trainProcessor({ db, runner, logger, packageVersion: config.version, defaultCvFolds: config.training.cvFolds }),
-    monitoring: monitoringProcessor({ db, queues, logger, ttlDays: config.scheduler.snapshotTtlDays }),
+    monitoring: withOrphanCleanup(monitoringProcessor({ db, queues, logger, ttlDays: config.scheduler.snapshotTtlDays }), { db, logger }),
     evaluate: evaluateProcessor({ db, runner, logger, limits: config.evaluation, sliceBins: config.evaluation.sliceBins }),
     batch_predict: batchPredictProcessor({ db, runner, logger, blockRows: config.serving.batchBlockRows }),
   };
