@@ -13,6 +13,8 @@ import { batchPredictProcessor } from './processors/batch-predict.processor.js';
 import { evaluateProcessor } from './processors/evaluate.processor.js';
 import { monitoringProcessor } from './processors/monitoring.processor.js';
 import { trainProcessor } from './processors/train.processor.js';
+import { tuneTrialProcessor } from './processors/tune-trial.processor.js';
+import { tuneProcessor } from './processors/tune.processor.js';
 import { PiscinaTaskRunner } from './thread-pool.js';
 
 /**
@@ -49,6 +51,16 @@ async function main(): Promise<void> {
     monitoring: withOrphanCleanup(monitoringProcessor({ db, queues, logger, ttlDays: config.scheduler.snapshotTtlDays }), { db, logger }),
     evaluate: evaluateProcessor({ db, runner, logger, limits: config.evaluation, sliceBins: config.evaluation.sliceBins }),
     batch_predict: batchPredictProcessor({ db, runner, logger, blockRows: config.serving.batchBlockRows }),
+    tune: tuneProcessor({
+      db,
+      runner,
+      logger,
+      queues,
+      publishCancel: (jobId) => connection.publish(cancelChannel(config.redis.prefix), jobId),
+      packageVersion: config.version,
+      defaultCvFolds: config.training.cvFolds,
+    }),
+    tune_trial: tuneTrialProcessor({ db, runner, logger }),
   };
   const workers = config.worker.queues
     .filter((kind) => processors[kind])
@@ -57,7 +69,8 @@ async function main(): Promise<void> {
         new Worker(kind, processors[kind]!, {
           connection,
           prefix: config.redis.prefix,
-          concurrency: config.worker.concurrency,
+          // trials only feed the pool: one per thread keeps it busy while others wait on Redis or MongoDB
+          concurrency: kind === 'tune_trial' ? Math.max(config.worker.concurrency, runner.threads) : config.worker.concurrency,
           lockDuration: config.worker.lockDurationMs,
           stalledInterval: config.worker.stalledIntervalMs,
           maxStalledCount: 2,

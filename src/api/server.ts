@@ -8,6 +8,7 @@ import { openDatabase } from '../registry/database.js';
 import { validateBatchPredictJob } from '../serving/batch-predict.js';
 import { createModelServer } from '../serving/create-model-server.js';
 import { validateTrainJob } from '../training/validate-train.js';
+import { validateTuneJob } from '../training/tuning/validate-tune.js';
 import { createLogger, type Logger } from '../utils/logger.js';
 import { onShutdown } from '../utils/shutdown.js';
 import { createApp } from './app.js';
@@ -24,6 +25,7 @@ export async function buildApiDeps(config: Config, logger: Logger): Promise<ApiD
     publisher: redis,
     validators: {
       train: (spec) => validateTrainJob(db, spec as never, config.training.cvFolds),
+      tune: (spec) => validateTuneJob(db, spec as never, config.training.cvFolds),
       evaluate: (spec) => validateEvaluateJob(db, spec as never),
       batch_predict: (spec) => validateBatchPredictJob(db, spec as never),
     },

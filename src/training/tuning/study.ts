@@ -54,6 +54,25 @@ export class Study {
     return this.record.spec.search_space;
   }
 
+  /** The study as storage has it now (its state changes when it finishes or is cancelled). */
+  async reload(): Promise<StudyRecord | null> {
+    return this.storage.getStudy(this.id);
+  }
+
+  /** Ends the study once; false when it had ended already. */
+  finish(state: 'complete' | 'cancelled' | 'failed', bestTrial: number | null = null): Promise<boolean> {
+    return this.storage.finishStudy(this.id, state, bestTrial);
+  }
+
+  trial(number: number): Promise<FrozenTrial | null> {
+    return this.storage.getTrial(this.id, number);
+  }
+
+  /** A worker takes up a running trial; null when it is finished already (never run twice). */
+  start(number: number, worker: string): Promise<FrozenTrial | null> {
+    return this.storage.startTrial(this.id, number, worker);
+  }
+
   async trials(): Promise<FrozenTrial[]> {
     return this.storage.getTrials(this.id);
   }
