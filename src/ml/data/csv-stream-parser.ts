@@ -77,6 +77,9 @@ export class CsvStreamParser {
   private line = 1;
   /** line on which the current row started */
   private rowLine = 1;
+  /** see plainLines; -2 means not searched yet in this chunk */
+  private nextQuote = -2;
+  private nextCR = -2;
   private started = false;
   private ended = false;
 
@@ -106,6 +109,42 @@ export class CsvStreamParser {
     return out;
   }
 
+  /**
+   * The fast path: whole lines from `i` on with no quote and no CR inside
+   * (CRLF endings allowed), handed to the sink unsplit. Returns where it
+   * stopped: at a line that needs the state machine, or at an unfinished
+   * last line. Kept apart, on locals, so that it optimises on its own.
+   */
+  private plainLines(s: string, i: number, sink: CsvSink): number {
+    // Positions of the next quote and CR in this chunk, kept between calls so each is searched for once.
+    let nextQuote = this.nextQuote;
+    let nextCR = this.nextCR;
+    if (nextQuote !== -1 && nextQuote < i) nextQuote = s.indexOf('"', i);
+    if (nextCR !== -1 && nextCR < i) nextCR = s.indexOf('\r', i);
+    let line = this.line;
+    let rows = 0;
+    for (;;) {
+      const lf = s.indexOf('\n', i);
+      if (lf < 0) break;
+      if (nextQuote !== -1 && nextQuote < lf) break;
+      if (nextCR !== -1 && nextCR < lf - 1) break;
+      const lineEnd = nextCR === lf - 1 ? lf - 1 : lf;
+      if (lineEnd > i) {
+        sink.line(s, i, lineEnd, line);
+        rows++;
+      }
+      line++;
+      i = lf + 1;
+      if (nextCR !== -1 && nextCR < i) nextCR = s.indexOf('\r', i);
+    }
+    this.nextQuote = nextQuote;
+    this.nextCR = nextCR;
+    this.rowLine = line;
+    this.line = line;
+    this.rowCount += rows;
+    return i;
+  }
+
   private raggedError(fields: number, lineNo: number): DataError {
     const expected = this.header!.length;
     return new DataError(`CSV line ${lineNo} has ${fields} field${fields === 1 ? '' : 's'}, but the header has ${expected} columns`, {
@@ -133,26 +172,14 @@ export class CsvStreamParser {
     const n = s.length;
     const d = this.delim;
     let i = 0;
-    let nextQuote = -2;
-    let nextCR = -2;
+    this.nextQuote = -2;
+    this.nextCR = -2;
     while (i < n) {
-      // Fast path: a whole line with no quote and no CR inside, split natively.
       if (this.state === FIELD_START && this.row.length === 0 && !this.skipLF && this.header) {
-        const lf = s.indexOf('\n', i);
-        if (lf >= 0) {
-          if (nextQuote !== -1 && nextQuote < i) nextQuote = s.indexOf('"', i);
-          if (nextCR !== -1 && nextCR < i) nextCR = s.indexOf('\r', i);
-          if ((nextQuote === -1 || nextQuote > lf) && (nextCR === -1 || nextCR >= lf - 1)) {
-            const lineEnd = nextCR === lf - 1 ? lf - 1 : lf;
-            this.rowLine = this.line;
-            if (lineEnd > i) {
-              sink.line(s, i, lineEnd, this.line);
-              this.rowCount++;
-            }
-            this.line++;
-            i = lf + 1;
-            continue;
-          }
+        const next = this.plainLines(s, i, sink);
+        if (next !== i) {
+          i = next;
+          continue;
         }
       }
       if (this.skipLF) {
