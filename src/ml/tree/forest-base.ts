@@ -88,7 +88,12 @@ abstract class ForestBase implements HasFeatureImportances {
       },
       seeds,
       threads,
+      (done) => {
+        options.onProgress?.({ step: done, total: s.nEstimators });
+        return !options.signal?.aborted;
+      },
     );
+    if (!grown) throw new AbortError(`${this.name}: fit aborted`);
     const importance = new Float64Array(X.cols);
     for (const t of grown) {
       let sum = 0;
@@ -101,7 +106,6 @@ abstract class ForestBase implements HasFeatureImportances {
     this.trees = flattenTrees(grown, nClasses > 0 ? nClasses : 1);
     this.nFeatures = X.cols;
     this.importances = importance;
-    options.onProgress?.({ step: s.nEstimators, total: s.nEstimators });
   }
 
   /** Mean leaf value over trees: rows x valueDim. */

@@ -37,21 +37,34 @@ function toShared<T extends Float64Array | Int32Array>(a: T, make: (b: SharedArr
 
 /**
  * Grows one tree per seed on `threads` threads (this one included) and
- * returns them in seed order. `fit` is synchronous, so this thread blocks
- * on Atomics.wait while helpers finish their last trees, and collects their
- * results with receiveMessageOnPort. Trees are claimed from a shared
- * counter, and each tree depends only on its seed, so the result equals a
- * sequential run.
+ * returns them in seed order, or null when `onTree` asked to stop. `fit` is
+ * synchronous, so this thread blocks on Atomics.wait while helpers finish
+ * their last trees, and collects their results with receiveMessageOnPort.
+ * Trees are claimed from a shared counter, and each tree depends only on
+ * its seed, so the result equals a sequential run. `onTree(done)` runs on
+ * this thread after each tree it grows; returning false stops the claims.
  */
-export function growTrees(binned: BinnedMatrix, target: Float64Array, options: ForestTreeOptions, seeds: Float64Array, threads: number): GrownTreeMessage[] {
+export function growTrees(
+  binned: BinnedMatrix,
+  target: Float64Array,
+  options: ForestTreeOptions,
+  seeds: Float64Array,
+  threads: number,
+  onTree: (done: number) => boolean = () => true,
+): GrownTreeMessage[] | null {
   const nTrees = seeds.length;
   const counters = new Int32Array(new SharedArrayBuffer(12));
   const results: GrownTreeMessage[] = new Array<GrownTreeMessage>(nTrees);
+  // trees claimed when a stop was asked for, else nTrees
+  let expected = nTrees;
+  const mine = (t: GrownTreeMessage): void => {
+    results[t.index] = t;
+    const done = Atomics.add(counters, 1, 1) + 1;
+    if (expected === nTrees && !onTree(done)) expected = Math.min(nTrees, Atomics.exchange(counters, 0, nTrees));
+  };
   if (threads <= 1 || nTrees <= 1) {
-    growClaimedTrees({ binned, target, options, seeds, counters }, (t) => {
-      results[t.index] = t;
-    });
-    return results;
+    growClaimedTrees({ binned, target, options, seeds, counters }, mine);
+    return expected === nTrees ? results : null;
   }
   if (!(binned.codes.buffer instanceof SharedArrayBuffer)) throw new Error('growTrees: the binned matrix must sit in a SharedArrayBuffer');
   const job: ForestJob = {
@@ -67,13 +80,10 @@ export function growTrees(binned: BinnedMatrix, target: Float64Array, options: F
     return port1;
   });
   try {
-    growClaimedTrees(job, (t) => {
-      results[t.index] = t;
-      Atomics.add(counters, 1, 1);
-    });
+    growClaimedTrees(job, mine);
     for (;;) {
       const done = Atomics.load(counters, 1);
-      if (done >= nTrees || Atomics.load(counters, 2) !== 0) break;
+      if (done >= expected || Atomics.load(counters, 2) !== 0) break;
       Atomics.wait(counters, 1, done, 1000);
     }
     for (const port of ports) {
@@ -86,6 +96,7 @@ export function growTrees(binned: BinnedMatrix, target: Float64Array, options: F
   } finally {
     for (const port of ports) port.close();
   }
+  if (expected < nTrees) return null;
   for (let i = 0; i < nTrees; i++) if (!results[i]) throw new Error(`forest helper threads lost tree ${i}`);
   return results;
 }

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { DataError, NotFittedError, ParameterError } from '../../../../src/ml/base/errors.js';
+import { AbortError, DataError, NotFittedError, ParameterError } from '../../../../src/ml/base/errors.js';
 import type { EstimatorJSON } from '../../../../src/ml/base/estimator.js';
 import { fromRows } from '../../../../src/ml/base/matrix.js';
 import { RandomForestClassifier, RandomForestRegressor } from '../../../../src/ml/tree/random-forest.js';
@@ -67,6 +67,27 @@ describe('RandomForest', () => {
       const r1 = JSON.stringify(new RandomForestRegressor({ n_estimators: 6, n_jobs: 1 }).fit(reg.X, reg.y).toJSON().state);
       const r3 = JSON.stringify(new RandomForestRegressor({ n_estimators: 6, n_jobs: 3 }).fit(reg.X, reg.y).toJSON().state);
       expect(r3).to.equal(r1);
+    });
+  });
+
+  describe('progress and cancelling', () => {
+    it('reports progress per tree and stops with AbortError once the signal fires', () => {
+      const { X, y } = binaryData(200, 4, 8);
+      const steps: number[] = [];
+      new RandomForestClassifier({ n_estimators: 6 }).fit(X, y, { onProgress: (p) => steps.push(p.step) });
+      expect(steps).to.deep.equal([1, 2, 3, 4, 5, 6]);
+      const controller = new AbortController();
+      let last = 0;
+      const fit = (): unknown =>
+        new RandomForestClassifier({ n_estimators: 50 }).fit(X, y, {
+          signal: controller.signal,
+          onProgress: (p) => {
+            last = p.step;
+            if (p.step === 2) controller.abort();
+          },
+        });
+      expect(fit).to.throw(AbortError);
+      expect(last).to.equal(2);
     });
   });
 
