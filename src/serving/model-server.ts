@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { DataError, ParameterError } from '../ml/base/errors.js';
 import { ModelPipeline, type PredictionResult } from '../ml/pipeline/model-pipeline.js';
 import type { Database } from '../registry/database.js';
-import { findVersion, loadModelArtifact } from '../registry/model-registry.js';
+import { loadModelArtifact, resolveVersion } from '../registry/model-registry.js';
 import type { ModelVersionDoc } from '../registry/model-version.model.js';
 import { AppError } from '../utils/app-error.js';
 import { MicroBatcher } from './micro-batcher.js';
@@ -46,8 +46,7 @@ export interface VersionRequest {
  * alias resolution belongs in this one function.
  */
 export async function resolveModelVersion(db: Database, modelName: string, req: VersionRequest): Promise<ModelVersionDoc> {
-  if (req.alias && req.alias !== 'latest') throw new AppError('not_found', `alias '${req.alias}' of model '${modelName}' not found`);
-  return findVersion(db, modelName, req.version);
+  return resolveVersion(db, modelName, req);
 }
 
 /** The version's `serving` block, defaults filled in. */
