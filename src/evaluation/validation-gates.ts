@@ -84,14 +84,14 @@ export function checkGates(evidence: GateEvidence | null, primary: PrimaryMetric
     } else {
       const ok = v !== null && (primary.direction === 'maximize' ? v >= primary.threshold : v <= primary.threshold);
       const op = primary.direction === 'maximize' ? '>=' : '<=';
-      checks.push({ gate: 'primary_metric', passed: ok, value: v, limit: primary.threshold, message: `${primary.name} = ${fmt(v)} must be ${op} ${primary.threshold}` });
+      checks.push({ gate: 'primary_metric', passed: ok, value: v, limit: primary.threshold, message: `${primary.name} = ${fmt(v)}, needs ${op} ${primary.threshold}` });
     }
     for (const f of evidence.bias?.features ?? []) {
       const limit = (gate: GateCheck['gate'], value: number | null, bound: number | null, kind: 'min' | 'max'): void => {
         if (bound === null) return;
         const ok = value !== null && (kind === 'min' ? value >= bound : value <= bound);
         const op = kind === 'min' ? '>=' : '<=';
-        checks.push({ gate, feature: f.feature, passed: ok, value, limit: bound, message: `${gate} for '${f.feature}' = ${fmt(value)} must be ${op} ${bound}` });
+        checks.push({ gate, feature: f.feature, passed: ok, value, limit: bound, message: `${gate} for '${f.feature}' = ${fmt(value)}, needs ${op} ${bound}` });
       };
       limit('disparate_impact_ratio', f.disparate_impact_ratio, limits.minDisparateImpactRatio, 'min');
       limit('demographic_parity_difference', f.demographic_parity_difference, limits.maxDemographicParityDifference, 'max');

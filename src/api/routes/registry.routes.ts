@@ -26,7 +26,9 @@ const rollbackSchema = z.object({ reason: z.string().max(2000).optional(), force
  * archive and delete, artifact download (sha256 verified).
  */
 export function registryRoutes(deps: ApiDeps): Router {
-  const { config, db } = deps;
+  const { config, db, models } = deps;
+  /** lets every API process forget its cached name/alias -> version lookups */
+  const changed = (name: string): Promise<void> => models.modelChanged(name);
   const router = Router();
   const viewer = requireRole(config, 'viewer');
   const operator = requireRole(config, 'operator');
@@ -41,11 +43,15 @@ export function registryRoutes(deps: ApiDeps): Router {
 
   router.patch('/models/:name/versions/:version', operator, async (req, res) => {
     const body = versionPatchSchema.parse(req.body ?? {});
-    res.json(await updateVersion(db, param(req.params.name), param(req.params.version), body));
+    const view = await updateVersion(db, param(req.params.name), param(req.params.version), body);
+    if (body.status) await changed(view.model_name);
+    res.json(view);
   });
 
   router.delete('/models/:name/versions/:version', admin, async (req, res) => {
-    res.json(await deleteVersion(db, param(req.params.name), param(req.params.version)));
+    const out = await deleteVersion(db, param(req.params.name), param(req.params.version));
+    await changed(out.model_name);
+    res.json(out);
   });
 
   router.get('/models/:name/versions/:version/lineage', viewer, async (req, res) => {
@@ -120,6 +126,7 @@ export function registryRoutes(deps: ApiDeps): Router {
       reason: body.reason,
       force: body.force,
     });
+    if (out.moved) await changed(out.alias.model_name);
     res.json({ ...out.alias, moved: out.moved, gates: out.gates });
   });
 
@@ -131,6 +138,7 @@ export function registryRoutes(deps: ApiDeps): Router {
     const alias = param(req.params.alias);
     const version = await previousVersion(db, name, alias);
     const out = await promote(db, limits, { modelName: name, alias, version, who: callerOf(config, req).who, reason: body.reason ?? 'rollback', force: body.force });
+    if (out.moved) await changed(name);
     res.json({ ...out.alias, moved: out.moved, gates: out.gates });
   });
 
