@@ -203,7 +203,7 @@ export function tuneResult(study: Study, trials: readonly FrozenTrial[], version
       number: t.number,
       state: t.state,
       params: t.params,
-      values: [...t.intermediate].sort((a, b) => a.step - b.step).map((iv) => iv.value),
+      values: t.cvMetrics?.[study.record.metric]?.folds ?? [...t.intermediate].sort((a, b) => a.step - b.step).map((iv) => iv.value),
       value: t.value,
       duration_ms: durationMs(t),
       worker: t.worker,

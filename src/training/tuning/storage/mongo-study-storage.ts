@@ -20,6 +20,8 @@ export class MongoStudyStorage implements StudyStorage {
   private readonly trials: Model<TrialDoc>;
   private readonly outcomes: Model<TrialOutcomeDoc>;
   private indexes?: Promise<unknown>;
+  /** per-trial write queues: FerretDB loses one of two concurrent updates to a document, and a trial's folds report at once */
+  private readonly queues = new Map<string, Promise<unknown>>();
 
   constructor(conn: Connection) {
     this.studies = studyModel(conn);
@@ -104,10 +106,23 @@ export class MongoStudyStorage implements StudyStorage {
     return t && t.state === 'running' ? t : null;
   }
 
-  async reportIntermediate(studyId: string, number: number, step: number, value: number): Promise<boolean> {
-    if (await this.outcomes.exists({ _id: outcomeId(studyId, number) })) return false;
-    const res = await this.trials.updateOne({ studyId, number, state: 'running', steps: { $ne: step } }, { $push: { steps: step, intermediate: { step, value } } });
-    return res.matchedCount === 1 || (await this.trials.exists({ studyId, number, state: 'running' })) !== null;
+  reportIntermediate(studyId: string, number: number, step: number, value: number): Promise<boolean> {
+    return this.serial(outcomeId(studyId, number), async () => {
+      if (await this.outcomes.exists({ _id: outcomeId(studyId, number) })) return false;
+      const res = await this.trials.updateOne({ studyId, number, state: 'running', steps: { $ne: step } }, { $push: { steps: step, intermediate: { step, value } } });
+      return res.matchedCount === 1 || (await this.trials.exists({ studyId, number, state: 'running' })) !== null;
+    });
+  }
+
+  /** Runs writes to one document one after another within this process. */
+  private serial<T>(key: string, fn: () => Promise<T>): Promise<T> {
+    const run = (this.queues.get(key) ?? Promise.resolve()).then(fn, fn);
+    const tail = run.catch(() => undefined);
+    this.queues.set(key, tail);
+    void tail.then(() => {
+      if (this.queues.get(key) === tail) this.queues.delete(key);
+    });
+    return run;
   }
 
   async finishTrial(studyId: string, number: number, outcome: TrialOutcome): Promise<boolean> {

@@ -97,6 +97,14 @@ export function studyStorageSuite(name: string, make: () => Promise<{ storage: S
       ]);
     });
 
+    it('keeps every report when the folds of a trial finish at the same moment', async () => {
+      const id = await fresh();
+      await storage.createTrial(id, 0, { C: 1 });
+      await Promise.all([0, 1, 2, 3, 4].map((step) => storage.reportIntermediate(id, 0, step, step / 10)));
+      const steps = (await storage.getTrial(id, 0))!.intermediate.map((iv) => iv.step).sort();
+      expect(steps).to.deep.equal([0, 1, 2, 3, 4]);
+    });
+
     it('finishes a trial once: the first teller wins and later reports are refused', async () => {
       const id = await fresh();
       await storage.createTrial(id, 0, { C: 1 });
