@@ -45,6 +45,19 @@ export interface CalibrationView {
 }
 
 /**
+ * The uniform bin of a probability as scikit-learn's calibration_curve puts
+ * it: edges at i * (1 / nBins) (numpy's linspace), a value on an inner edge
+ * in the lower bin.
+ */
+function binOf(p: number, nBins: number): number {
+  const step = 1 / nBins;
+  let b = Math.min(nBins - 1, Math.max(0, Math.floor(p * nBins)));
+  while (b > 0 && b * step >= p) b--;
+  while (b < nBins - 1 && (b + 1) * step < p) b++;
+  return b;
+}
+
+/**
  * A binned reliability curve with uniform bins on [0, 1]. Binary models plot
  * the positive class's probability; multiclass ones their top probability
  * against whether the top label was right.
@@ -73,7 +86,7 @@ export function calibrationCurve(
       hit = yTrue[i] === best ? 1 : 0;
     }
     if (!(p === p)) continue;
-    const b = Math.min(nBins - 1, Math.max(0, Math.floor(p * nBins)));
+    const b = binOf(p, nBins);
     sumP[b] += p;
     sumY[b] += hit;
     count[b]++;
