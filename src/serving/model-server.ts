@@ -348,6 +348,11 @@ export class ModelServer {
     }
   }
 
+  /** Prediction log counters: rows written, dropped for a full buffer, lost to failed inserts. */
+  get logStats(): { written: number; dropped: number; failed: number; buffered: number } | null {
+    return this.log ? { written: this.log.written, dropped: this.log.dropped, failed: this.log.failed, buffered: this.log.buffered } : null;
+  }
+
   /** Waits until every logged prediction so far has been written (tests, shutdown). */
   async flushLog(): Promise<void> {
     await this.log?.flush();
