@@ -65,7 +65,7 @@ export function serveHistograms(s: HistogramShared): void {
   Atomics.store(ctrl, READY, 1);
   Atomics.notify(ctrl, READY);
   for (;;) {
-    if (!waitFor(ctrl, SEQ, last, 60_000)) {
+    if (!waitFor(ctrl, SEQ, last, 600_000)) {
       // the fitting thread vanished without saying goodbye; free this worker
       if (Atomics.load(ctrl, SEQ) === last) return;
     }
