@@ -35,7 +35,7 @@ async function main(): Promise<void> {
     at.setMilliseconds(0);
     const tick = at.toISOString();
     try {
-      await monitoring.add('queue_health', { type: 'queue_health', tick, scheduler: me }, { jobId: `queue_health-${at.getTime()}`, attempts: 2 });
+      await monitoring.add('tick', { type: 'tick', tick, scheduler: me }, { jobId: `tick-${at.getTime()}`, attempts: 2 });
       logger.debug({ tick }, 'tick enqueued');
     } catch (err) {
       logger.error({ err, tick }, 'could not enqueue the tick');

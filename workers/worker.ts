@@ -1,10 +1,11 @@
 import os from 'node:os';
 import { parseArgs } from 'node:util';
-import { Worker, type Processor } from 'bullmq';
+import { MetricsTime, Worker, type Processor } from 'bullmq';
 import { ConfigError, loadConfig, type Config, type QueueKind } from '../config/index.js';
 import { createRedis } from '../queues/connection.js';
 import { JobQueues } from '../queues/job-queues.js';
 import { cancelChannel } from '../queues/queue-names.js';
+import { ProcessSampler } from '../src/monitoring/process-sampler.js';
 import { openDatabase } from '../src/registry/database.js';
 import { createLogger } from '../src/utils/logger.js';
 import { onShutdown } from '../src/utils/shutdown.js';
@@ -46,9 +47,10 @@ async function main(): Promise<void> {
   const connection = createRedis(config.redis.url, 'trainyard-worker');
   const queues = new JobQueues(connection, config.redis.prefix, config);
   const runner = new PiscinaTaskRunner(config.worker.poolThreads);
+  const sampler = new ProcessSampler(db, { role: 'worker', intervalMs: config.monitoring.sampleIntervalSeconds * 1000, retentionDays: config.monitoring.retentionDays, logger }).start();
   const processors: Partial<Record<QueueKind, Processor>> = {
     train: trainProcessor({ db, runner, logger, packageVersion: config.version, defaultCvFolds: config.training.cvFolds }),
-    monitoring: withOrphanCleanup(monitoringProcessor({ db, queues, logger, ttlDays: config.scheduler.snapshotTtlDays }), { db, logger }),
+    monitoring: withOrphanCleanup(monitoringProcessor({ db, queues, logger, config }), { db, logger }),
     evaluate: evaluateProcessor({ db, runner, logger, limits: config.evaluation, sliceBins: config.evaluation.sliceBins }),
     batch_predict: batchPredictProcessor({ db, runner, logger, blockRows: config.serving.batchBlockRows }),
     tune: tuneProcessor({
@@ -74,6 +76,8 @@ async function main(): Promise<void> {
           lockDuration: config.worker.lockDurationMs,
           stalledInterval: config.worker.stalledIntervalMs,
           maxStalledCount: 2,
+          // per-minute completed/failed counts: queue throughput and failure rate (monitoring)
+          metrics: { maxDataPoints: MetricsTime.ONE_WEEK },
           name: `${os.hostname()}:${process.pid}`,
         }),
     );
@@ -103,6 +107,7 @@ async function main(): Promise<void> {
     () => subscriber.quit(),
     () => queues.close(),
     () => connection.quit(),
+    () => sampler.stop(),
     () => db.close(),
   ]);
 }

@@ -1,14 +1,17 @@
 import express, { type Express } from 'express';
 import { collectDefaultMetrics, register } from 'prom-client';
+import { registerClusterMetrics } from '../monitoring/prometheus.js';
 import { authEnabled, requireBoardAccess } from './auth.js';
 import { bullBoardRouter } from './bull-board.js';
 import type { ApiDeps } from './deps.js';
 import { errorHandler, notFoundHandler } from './errors.js';
 import { adminRoutes } from './routes/admin.routes.js';
+import { alertRoutes } from './routes/alerts.routes.js';
 import { datasetRoutes } from './routes/datasets.routes.js';
 import { healthRoutes } from './routes/health.routes.js';
 import { jobRoutes } from './routes/jobs.routes.js';
 import { modelRoutes } from './routes/models.routes.js';
+import { modelMonitoringRoutes, monitoringRoutes } from './routes/monitoring.routes.js';
 import { registryRoutes } from './routes/registry.routes.js';
 
 let defaultMetricsStarted = false;
@@ -23,6 +26,7 @@ export function createApp(deps: ApiDeps): Express {
     collectDefaultMetrics();
     defaultMetricsStarted = true;
   }
+  registerClusterMetrics({ db: deps.db, queues: deps.queues, logger: deps.logger, freshMs: deps.config.monitoring.sampleIntervalSeconds * 3000 });
 
   app.use(healthRoutes(deps));
   app.get('/metrics', async (_req, res) => {
@@ -34,6 +38,9 @@ export function createApp(deps: ApiDeps): Express {
   app.use('/v1/datasets', datasetRoutes(deps));
   app.use('/v1/jobs', jobRoutes(deps));
   app.use('/v1/models', modelRoutes(deps));
+  app.use('/v1/models', modelMonitoringRoutes(deps));
+  app.use('/v1/alerts', alertRoutes(deps));
+  app.use('/v1/monitoring', monitoringRoutes(deps));
   app.use('/v1', registryRoutes(deps));
   app.use('/v1/admin', adminRoutes(deps));
 

@@ -4,6 +4,8 @@ import { createRedis } from '../../queues/connection.js';
 import { JobQueues } from '../../queues/job-queues.js';
 import { JobService } from '../jobs/job-service.js';
 import { validateEvaluateJob } from '../evaluation/validate-evaluate.js';
+import { ProcessSampler } from '../monitoring/process-sampler.js';
+import { validateMonitorJob } from '../monitoring/validate-monitor.js';
 import { openDatabase } from '../registry/database.js';
 import { validateBatchPredictJob } from '../serving/batch-predict.js';
 import { createModelServer } from '../serving/create-model-server.js';
@@ -28,6 +30,7 @@ export async function buildApiDeps(config: Config, logger: Logger): Promise<ApiD
       tune: (spec) => validateTuneJob(db, spec as never, config.training.cvFolds),
       evaluate: (spec) => validateEvaluateJob(db, spec as never),
       batch_predict: (spec) => validateBatchPredictJob(db, spec as never),
+      monitor: (spec) => validateMonitorJob(db, spec as never),
     },
   });
   const models = await createModelServer({ config, db, redis, logger });
@@ -55,11 +58,12 @@ export async function main(): Promise<void> {
   }
   const logger = createLogger(config.log.level, 'api');
   const deps = await buildApiDeps(config, logger);
+  const sampler = new ProcessSampler(deps.db, { role: 'api', intervalMs: config.monitoring.sampleIntervalSeconds * 1000, retentionDays: config.monitoring.retentionDays, logger }).start();
   const app = createApp(deps);
   const server: Server = app.listen(config.api.port, config.api.host, () => {
     logger.info({ port: config.api.port, host: config.api.host }, 'api listening');
   });
-  onShutdown(logger, [() => new Promise<void>((r) => server.close(() => r())), () => closeApiDeps(deps)]);
+  onShutdown(logger, [() => new Promise<void>((r) => server.close(() => r())), () => sampler.stop(), () => closeApiDeps(deps)]);
 }
 
 if (process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href) {

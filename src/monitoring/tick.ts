@@ -1,0 +1,83 @@
+import type { JobQueues } from '../../queues/job-queues.js';
+import type { MonitorJob } from '../../queues/job-schemas.js';
+import { isDuplicateKey } from '../registry/database.js';
+import { evaluateQueueRules, evaluateWorkerRule } from './cluster-rules.js';
+import type { MonitoringContext } from './model-check.js';
+import { recordQueueHealth } from './queue-health.js';
+import { recordQueueSamples } from './queue-stats.js';
+
+/** The scheduler's per-tick job payload. */
+export interface TickJob {
+  type: 'tick';
+  /** the tick's time, ISO, seconds precision */
+  tick: string;
+  /** the scheduler that enqueued it (the first of several) */
+  scheduler: string;
+}
+
+export interface TickResult {
+  tick: string;
+  /** false when another run already wrote this tick's snapshot */
+  snapshot: boolean;
+  queues: number;
+  workers: number;
+  silent_workers: string[];
+  /** model checks queued for this tick (job ids) */
+  checks: string[];
+  pruned: Record<string, number>;
+}
+
+/** BullMQ job ids may not contain ':'; model names cannot either. */
+export function checkJobId(modelName: string, tick: string): string {
+  return `monitor-${modelName}-${new Date(tick).getTime()}`;
+}
+
+/**
+ * Everything the cluster checks once per tick, whichever worker runs it:
+ * the queue snapshot and series, queue and worker alert rules, one drift and
+ * performance check job per model (job ids derived from the tick, job
+ * records keyed by the same id), and pruning of expired series, reports and
+ * resolved alerts (FerretDB has no TTL indexes).
+ */
+export async function runTick(ctx: MonitoringContext & { queues: JobQueues }, job: TickJob, now = new Date()): Promise<TickResult> {
+  const { db, config, alerts, queues } = ctx;
+  const samples = await recordQueueSamples(db, queues, job.tick, new Date(job.tick), config.monitoring.retentionDays);
+  await evaluateQueueRules(alerts, config, samples, now);
+  const workers = await evaluateWorkerRule(db, alerts, config, now);
+  const checks = await queueModelChecks(ctx, job.tick);
+  const pruned = await prune(ctx, now);
+  // last, so a snapshot marks a finished tick
+  const { written } = await recordQueueHealth(db, queues, job.tick, job.scheduler, config.scheduler.snapshotTtlDays);
+  return { tick: job.tick, snapshot: written, queues: samples.length, workers: workers.workers, silent_workers: workers.silent, checks, pruned };
+}
+
+/** One check job per registered model (time series have no inputs to drift), with a job record so GET /v1/jobs shows it. */
+async function queueModelChecks(ctx: MonitoringContext & { queues: JobQueues }, tick: string): Promise<string[]> {
+  const { db, queues } = ctx;
+  const models = await db.registeredModels.find({ task: { $ne: 'timeseries' } }).select({ name: 1 }).lean();
+  const queue = queues.get('monitoring');
+  const ids: string[] = [];
+  for (const m of models) {
+    const id = checkJobId(m.name, tick);
+    const spec: MonitorJob = { type: 'monitor', model_name: m.name, tick };
+    try {
+      await db.jobs.create({ _id: id, type: 'monitor', state: 'queued', modelName: m.name, dataset: null, spec });
+    } catch (err) {
+      if (!isDuplicateKey(err)) throw err;
+    }
+    await queue.add('monitor', spec, { jobId: id, attempts: 2 });
+    ids.push(id);
+  }
+  return ids;
+}
+
+async function prune(ctx: MonitoringContext, now: Date): Promise<Record<string, number>> {
+  const { db } = ctx;
+  const expired = { expiresAt: { $lt: now } };
+  const [samples, reports, alerts] = await Promise.all([
+    db.metricSamples.deleteMany(expired),
+    db.driftReports.deleteMany(expired),
+    db.alerts.deleteMany({ state: 'resolved', ...expired }),
+  ]);
+  return { metric_samples: samples.deletedCount, drift_reports: reports.deletedCount, alerts: alerts.deletedCount };
+}
