@@ -13,6 +13,7 @@ import { runWithModel, type PredictPool } from './predict-pool.js';
 import type { PredictOutcome, WorkError } from './predict-work.js';
 import { PredictionCache, type CachedPrediction } from './prediction-cache.js';
 import type { PredictionLogger } from './prediction-logger.js';
+import { predictRecords } from './table-predict.js';
 
 export const predictRequestSchema = z
   .object({
@@ -301,7 +302,7 @@ export class ModelServer {
     }
     this.stats.inlineCalls++;
     const t0 = performance.now();
-    const result = work.horizon !== undefined ? { predictions: loaded.pipeline.forecast(work.horizon) } : loaded.pipeline.predictRecords(work.records ?? []);
+    const result = work.horizon !== undefined ? { predictions: loaded.pipeline.forecast(work.horizon) } : predictRecords(loaded.pipeline, work.records ?? []);
     loaded.cost.observe(rows, (performance.now() - t0) * 1000);
     return result;
   }

@@ -22,8 +22,11 @@ function isMiss(o: { ok: boolean }): o is ModelMiss {
   return o.ok === false && (o as { miss?: boolean }).miss === true;
 }
 
-/** The predict task file, beside this module in dist/ (dist/src/serving -> dist/workers/tasks). */
-export const PREDICT_TASK_URL = new URL('../../workers/tasks/predict.task.js', import.meta.url).href;
+/** Under tsx (tests, dev scripts) this module is the .ts source, and so is the task file. */
+const ext = import.meta.url.endsWith('.ts') ? 'ts' : 'js';
+
+/** The predict task file (dist/src/serving -> dist/workers/tasks). */
+export const PREDICT_TASK_URL = new URL(`../../workers/tasks/predict.task.${ext}`, import.meta.url).href;
 
 /**
  * The API process's own small thread pool for predictions too heavy for the

@@ -1,7 +1,9 @@
 import { DataError, NotFittedError, ParameterError } from '../ml/base/errors.js';
+import { DEFAULT_NA_VALUES } from '../ml/data/coerce.js';
 import { csvChunks, parseCsv } from '../ml/data/csv.js';
-import { createTable, type Column, type ColumnKind } from '../ml/data/table.js';
+import { createTable, type Column, type ColumnKind, type Table } from '../ml/data/table.js';
 import { ModelPipeline, type PredictionResult } from '../ml/pipeline/model-pipeline.js';
+import { predictRecords, predictTable, type TablePrediction } from './table-predict.js';
 
 /**
  * The prediction work a pool thread does, as pure functions of
@@ -93,7 +95,7 @@ export function predictTask(p: PredictPayload): PredictOutcome {
     if (!pipeline) return { ok: false, miss: true };
     const t0 = performance.now();
     const result: PredictionResult =
-      p.horizon !== undefined ? { predictions: pipeline.forecast(p.horizon) } : pipeline.predictRecords(p.records ?? []);
+      p.horizon !== undefined ? { predictions: pipeline.forecast(p.horizon) } : predictRecords(pipeline, p.records ?? []);
     return { ok: true, micros: (performance.now() - t0) * 1000, ...result };
   } catch (err) {
     return asWorkError(err);
@@ -102,7 +104,9 @@ export function predictTask(p: PredictPayload): PredictOutcome {
 
 /**
  * Predicts one block of a CSV and answers it as CSV lines: the input
- * columns, then the prediction and the class probabilities.
+ * columns, then the prediction and the class probabilities. Input lines
+ * without quotes are passed through as they came; a block with quotes is
+ * written anew from the parsed table.
  */
 export function predictBlockTask(p: BlockPayload): BlockOutcome {
   try {
@@ -111,27 +115,67 @@ export function predictBlockTask(p: BlockPayload): BlockOutcome {
     const t0 = performance.now();
     const table = parseCsv(`${p.header}\n${p.text}`, { schema: p.kinds, unlisted: 'string', firstRow: p.firstRow });
     if (table.rowCount === 0) return { ok: true, csv: '', rows: 0, micros: 0 };
-    const result = pipeline.predict(table);
-    const out: Column[] = [...table.columns, labelColumn(p.predictionColumn, result.predictions)];
-    if (result.probabilities && p.probabilityColumns.length > 0) {
-      const k = p.probabilityColumns.length;
-      const cols = p.probabilityColumns.map(() => new Float64Array(table.rowCount));
-      result.probabilities.forEach((row, i) => {
-        for (let c = 0; c < k; c++) cols[c][i] = row[c];
-      });
-      p.probabilityColumns.forEach((name, c) => out.push({ name, kind: 'number', values: cols[c] }));
-    }
-    const outTable = createTable(out);
-    let csv = '';
-    let first = true;
-    for (const chunk of csvChunks(outTable, table.rowCount)) {
-      if (first) first = false;
-      else csv += chunk;
-    }
+    const result = predictTable(pipeline, table);
+    const k = result.probabilities ? p.probabilityColumns.length : 0;
+    const csv = (p.text.includes('"') ? null : appendToLines(p.text, result, k, table.rowCount)) ?? rewrite(table, result, p);
     return { ok: true, csv, rows: table.rowCount, micros: (performance.now() - t0) * 1000 };
   } catch (err) {
     return asWorkError(err);
   }
+}
+
+/** Each non-blank input line plus `,prediction,p1,...`; null when the lines do not match the rows one to one. */
+function appendToLines(text: string, result: TablePrediction, k: number, rows: number): string | null {
+  const parts: string[] = [];
+  const { predictions, probabilities } = result;
+  const data = probabilities?.data;
+  let i = 0;
+  let start = 0;
+  while (start < text.length) {
+    let end = text.indexOf('\n', start);
+    if (end < 0) end = text.length;
+    const next = end + 1;
+    if (end > start && text.charCodeAt(end - 1) === 13) end--;
+    if (end > start) {
+      if (i >= rows) return null;
+      let line = `${text.slice(start, end)},${labelText(predictions[i])}`;
+      for (let c = 0; c < k; c++) line += `,${data![i * k + c]}`;
+      parts.push(line);
+      i++;
+    }
+    start = next;
+  }
+  if (i !== rows) return null;
+  parts.push('');
+  return parts.join('\n');
+}
+
+/** label texts that would read back as missing unless quoted */
+const NA_TEXT = new Set<string>(DEFAULT_NA_VALUES);
+
+function labelText(v: number | string): string {
+  if (typeof v === 'number') return v === v ? String(v) : '';
+  return /[",\n\r]/.test(v) || v !== v.trim() || NA_TEXT.has(v) ? `"${v.replaceAll('"', '""')}"` : v;
+}
+
+/** The block written anew from its parsed table (quoted input). */
+function rewrite(table: Table, result: TablePrediction, p: BlockPayload): string {
+  const out: Column[] = [...table.columns, labelColumn(p.predictionColumn, Array.from(result.predictions as ArrayLike<number | string>))];
+  if (result.probabilities) {
+    const { cols, data } = result.probabilities;
+    p.probabilityColumns.forEach((name, c) => {
+      const values = new Float64Array(table.rowCount);
+      for (let i = 0; i < table.rowCount; i++) values[i] = data[i * cols + c];
+      out.push({ name, kind: 'number', values });
+    });
+  }
+  let csv = '';
+  let first = true;
+  for (const chunk of csvChunks(createTable(out), table.rowCount)) {
+    if (first) first = false;
+    else csv += chunk;
+  }
+  return csv;
 }
 
 function labelColumn(name: string, labels: (number | string)[]): Column {

@@ -48,4 +48,44 @@ describe('pool-thread prediction work', () => {
     const pYes = Array.from(col('proba_yes') as Float64Array);
     pYes.forEach((p, i) => expect(p).to.equal(expected.probabilities![i][1]));
   });
+
+  it('writes a block with quoted fields anew, with the same rows and predictions as the plain block', () => {
+    const header = 'x1,x2,color,note';
+    const text = '1.5,0.2,red,"a, b"\n9,1,"blue","say ""hi""\nthere"\n4,-1,green,plain\n';
+    const out = predictBlockTask({
+      sha256,
+      header,
+      text,
+      firstRow: 1,
+      kinds: { x1: 'number', x2: 'number', color: 'string' },
+      predictionColumn: 'prediction',
+      probabilityColumns: ['proba_no', 'proba_yes'],
+    });
+    if (!out.ok) throw new Error(JSON.stringify(out));
+    expect(out.rows).to.equal(3);
+    const table = parseCsv(`${header},prediction,proba_no,proba_yes\n${out.csv}`);
+    const note = table.columns.find((c) => c.name === 'note')!.values;
+    expect(Array.from(note as ArrayLike<unknown>)).to.deep.equal(['a, b', 'say "hi"\nthere', 'plain']);
+    const records = [{ x1: 1.5, x2: 0.2, color: 'red' }, { x1: 9, x2: 1, color: 'blue' }, { x1: 4, x2: -1, color: 'green' }];
+    expect(Array.from(table.columns.find((c) => c.name === 'prediction')!.values as ArrayLike<unknown>)).to.deep.equal(pipeline.predictRecords(records).predictions);
+  });
+
+  it('passes unquoted input lines through byte for byte, CRLF and blank lines included', () => {
+    const header = 'x1,x2,color';
+    const out = predictBlockTask({
+      sha256,
+      header,
+      text: '1.50,0.20,red\r\n\n9,1,blue\r\n',
+      firstRow: 1,
+      kinds: { x1: 'number', x2: 'number', color: 'string' },
+      predictionColumn: 'prediction',
+      probabilityColumns: ['proba_no', 'proba_yes'],
+    });
+    if (!out.ok) throw new Error(JSON.stringify(out));
+    const lines = out.csv.split('\n');
+    expect(lines).to.have.length(3);
+    expect(lines[0].startsWith('1.50,0.20,red,')).to.equal(true);
+    expect(lines[1].startsWith('9,1,blue,')).to.equal(true);
+    expect(lines[2]).to.equal('');
+  });
 });
