@@ -66,6 +66,11 @@ export class BoostingTreeGrower {
   private leafStart: number[] = [];
   private leafEnd: number[] = [];
   private leafNode: number[] = [];
+  /** splits whose children are leaves, left unpartitioned: their rows are routed in addToMargins */
+  private finalStart: number[] = [];
+  private finalEnd: number[] = [];
+  private finalNode: number[] = [];
+  private readonly sides = new Float64Array(2);
   private parent: number[] = [];
   private rowCount = 0;
 
@@ -165,6 +170,9 @@ export class BoostingTreeGrower {
     this.leafStart = [];
     this.leafEnd = [];
     this.leafNode = [];
+    this.finalStart = [];
+    this.finalEnd = [];
+    this.finalNode = [];
     this.parent = [-1];
     const tree = new TreeBuilder(1);
     tree.addLeaf(this.leafValue(G, H));
@@ -184,7 +192,6 @@ export class BoostingTreeGrower {
         this.leafNode.push(node.id);
         continue;
       }
-      const mid = this.partition(node.start, node.end, node.feature, node.bin, node.missingLeft);
       const threshold = node.bin < this.bm.nBins[node.feature] - 1 ? this.bm.cuts[node.feature][node.bin] : ALL_VALUES;
       tree.setSplit(node.id, node.feature, node.bin, threshold, node.missingLeft, node.gain);
       const GR = node.G - node.GL;
@@ -195,6 +202,15 @@ export class BoostingTreeGrower {
       tree.right[node.id] = r;
       this.parent.push(node.id, node.id);
       const depth = node.depth + 1;
+      if (depth >= opt.maxDepth && opt.gamma === 0) {
+        // the children stay leaves (nothing to prune): route their rows later instead of partitioning
+        this.release(node.hist);
+        this.finalStart.push(node.start);
+        this.finalEnd.push(node.end);
+        this.finalNode.push(node.id);
+        continue;
+      }
+      const mid = this.partition(node.start, node.end, node.feature, node.bin, node.missingLeft);
       const left: PendingNode = { id: l, start: node.start, end: mid, depth, G: node.GL, H: node.HL, hist: -1, feature: -1, bin: 0, missingLeft: false, gain: 0, GL: 0, HL: 0 };
       const right: PendingNode = { id: r, start: mid, end: node.end, depth, G: GR, H: HR, hist: -1, feature: -1, bin: 0, missingLeft: false, gain: 0, GL: 0, HL: 0 };
       const splitL = this.canSplit(depth, left.H, mid - node.start);
@@ -260,6 +276,23 @@ export class BoostingTreeGrower {
       for (let a = parent[node]; a >= 0; a = parent[a]) if (tree.feature[a] < 0) node = a;
       const v = tree.value[node];
       for (let k = leafStart[q], e = leafEnd[q]; k < e; k++) margin[idx[k] * stride + offset] += v;
+    }
+    const { finalStart, finalEnd, finalNode, goesLeft, sides } = this;
+    const { codes, rows: n, nBins } = this.bm;
+    for (let q = 0; q < finalNode.length; q++) {
+      const node = finalNode[q];
+      const f = tree.feature[node];
+      const bin = tree.bin[node];
+      const miss = nBins[f];
+      const missingLeft = tree.missingLeft[node];
+      for (let c = 0; c <= miss; c++) goesLeft[c] = c === miss ? missingLeft : c <= bin ? 1 : 0;
+      sides[0] = tree.value[tree.right[node]];
+      sides[1] = tree.value[tree.left[node]];
+      const col = f * n;
+      for (let k = finalStart[q], e = finalEnd[q]; k < e; k++) {
+        const row = idx[k];
+        margin[row * stride + offset] += sides[goesLeft[codes[col + row]]];
+      }
     }
   }
 
