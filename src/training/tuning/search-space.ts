@@ -94,7 +94,7 @@ export function gridPoint(space: SearchSpace, index: number): TrialParams {
 /** Values that exercise a distribution's extremes: low and high, or every choice. Used to validate a space against a model type. */
 export function probeValues(d: Distribution): ParamValue[] {
   if (!isNumeric(d)) return [...d.choices];
-  return [fromInternal(d, internalBounds(d)[0]), fromInternal(d, internalBounds(d)[1])];
+  return [d.low, spacing(d) === 0 ? d.high : fromInternal(d, toInternal(d, d.high))];
 }
 
 /** True when `v` is a value the distribution can produce. */
