@@ -6,9 +6,10 @@ import { findVersion } from './model-registry.js';
 import type { ModelVersionDoc } from './model-version.model.js';
 
 /**
- * Paths in a dataset's `source` that name the dataset it was computed from,
- * and the model version that computed it (batch predictions). Several
- * spellings are accepted so that any job writing outputs is found.
+ * Paths in a dataset's `source` that name the dataset it was computed from
+ * (batch_predict writes `source.dataset.id`). Several spellings are accepted
+ * so that any job writing outputs is found; the model version that computed
+ * an output is `source.model.{name, version}`.
  */
 const INPUT_DATASET_PATHS = ['source.input_dataset.id', 'source.input_dataset_id', 'source.dataset.id', 'source.dataset_id'];
 
@@ -52,7 +53,7 @@ export async function versionLineage(db: Database, modelName: string, versionLab
     lineage.job_id ? db.jobs.findById(lineage.job_id).select({ type: 1, state: 1, createdAt: 1, finishedAt: 1 }).lean() : null,
     parentOf(db, doc, lineage),
     db.evaluations.find({ modelName, version: doc.version }).sort({ createdAt: -1 }).select({ report: 0, metrics: 0 }).lean(),
-    db.datasets.find({ 'source.model_name': modelName, 'source.version': doc.version }).sort({ createdAt: -1 }).lean<DatasetDoc[]>(),
+    db.datasets.find({ 'source.model.name': modelName, 'source.model.version': doc.version }).sort({ createdAt: -1 }).lean<DatasetDoc[]>(),
     db.aliases.find({ modelName, version: doc.version }).select({ alias: 1 }).lean(),
   ]);
   return {

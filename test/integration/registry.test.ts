@@ -250,6 +250,16 @@ describe('registry: aliases, gates, lineage, compare, delete, clean-up (real Red
   });
 
   describe('lineage', () => {
+    let output: { id: string; name: string };
+
+    before(async () => {
+      const res = await req('POST', '/v1/jobs', { type: 'batch_predict', model_name: 'churn', version: '2', dataset: 'reg' });
+      expect(res.status, JSON.stringify(res.body)).to.equal(202);
+      const job = await waitFor(res.body.id);
+      expect(job.state, JSON.stringify(job.error)).to.equal('completed');
+      output = job.result.output_dataset;
+    });
+
     it('traces a version to its dataset, job, parent, parameters and evaluations', async () => {
       const res = await req('GET', '/v1/models/churn/versions/2/lineage', undefined, VIEWER);
       expect(res.status).to.equal(200);
@@ -262,6 +272,7 @@ describe('registry: aliases, gates, lineage, compare, delete, clean-up (real Red
       expect(res.body.aliases).to.deep.equal(['staging']);
       expect(res.body.evaluations).to.have.length(1);
       expect(res.body.evaluations[0].dataset).to.include({ id: dataset.id });
+      expect(res.body.batch_outputs.map((d: any) => d.id)).to.deep.equal([output.id]);
     });
 
     it('lists everything derived from a dataset', async () => {
@@ -274,6 +285,7 @@ describe('registry: aliases, gates, lineage, compare, delete, clean-up (real Red
         ['churn', '3', trainJobs[2]],
       ]);
       expect(res.body.evaluations.map((e: any) => e.version).sort()).to.deep.equal(['1', '2', '3']);
+      expect(res.body.derived_datasets.map((d: any) => [d.id, d.source.kind, d.source.model.version])).to.deep.equal([[output.id, 'batch_predict', '2']]);
       expect((await req('GET', '/v1/datasets/reg/lineage')).body.dataset.id).to.equal(dataset.id);
       expect((await req('GET', '/v1/datasets/nothing/lineage')).status).to.equal(404);
     });
