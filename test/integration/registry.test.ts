@@ -350,7 +350,8 @@ describe('registry: aliases, gates, lineage, compare, delete, clean-up (real Red
     it('archives a version: the record stays, the artifact goes, it can no longer be served or aliased', async () => {
       await req('PUT', '/v1/models/churn/aliases/staging', { version: '1' });
       const doc = (await versionDoc('2'))!;
-      const res = await req('PATCH', '/v1/models/churn/versions/2', { status: 'archived' }, OPERATOR);
+      expect((await req('PATCH', '/v1/models/churn/versions/2', { status: 'archived' }, OPERATOR)).status).to.equal(403);
+      const res = await req('PATCH', '/v1/models/churn/versions/2', { status: 'archived' });
       expect(res.status, JSON.stringify(res.body)).to.equal(200);
       expect(res.body.status).to.equal('archived');
       expect(res.body.archived_at).to.be.a('string');
@@ -428,6 +429,21 @@ describe('registry: aliases, gates, lineage, compare, delete, clean-up (real Red
       const again = await req('POST', '/v1/admin/cleanup', { grace_minutes: 0 });
       expect(again.body.files_removed).to.deep.equal([]);
       expect(again.body.orphan_chunks_removed).to.deep.equal([]);
+    });
+
+    it('runs as the scheduled orphan_cleanup job on the monitoring queue', async () => {
+      const stray = (await cluster.deps.db.artifacts.put('stray-2.bin', Buffer.from('more stray bytes'))).id;
+      const queue = cluster.deps.queues.get('monitoring');
+      const job = await queue.add('orphan_cleanup', { type: 'orphan_cleanup', tick: new Date().toISOString(), grace_minutes: 0 }, { jobId: `orphan_cleanup-${Date.now()}` });
+      let state = await job.getState();
+      for (let i = 0; i < 200 && state !== 'completed' && state !== 'failed'; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        state = await job.getState();
+      }
+      expect(state).to.equal('completed');
+      const done = await queue.getJob(job.id!);
+      expect(done!.returnvalue.files_removed.map((f: any) => f.id)).to.deep.equal([stray]);
+      expect(await cluster.deps.db.artifacts.exists(stray)).to.equal(false);
     });
   });
 });

@@ -43,6 +43,7 @@ export function registryRoutes(deps: ApiDeps): Router {
 
   router.patch('/models/:name/versions/:version', operator, async (req, res) => {
     const body = versionPatchSchema.parse(req.body ?? {});
+    if (body.status && !hasRole(config, req, 'admin')) throw new AppError('forbidden', 'changing a version\'s status (archiving removes its artifact) needs the admin role');
     const view = await updateVersion(db, param(req.params.name), param(req.params.version), body);
     if (body.status) await changed(view.model_name);
     res.json(view);
