@@ -142,11 +142,12 @@ export class BoostingTreeGrower {
   }
 
   /**
-   * Grows a tree on rows `rows[0..count)` (ascending), or on all rows when
+   * Grows a tree on the (g, h) pairs `gh[2i], gh[2i + 1]` of rows
+   * `rows[0..count)` (ascending), or of all rows when
    * `rows` is null, using only `features`. Adds each split's gain to
    * `importance[feature]`.
    */
-  grow(g: Float64Array, h: Float64Array, rows: Int32Array | null, count: number, features: Int32Array, importance: Float64Array): TreeBuilder {
+  grow(gh: Float64Array, rows: Int32Array | null, count: number, features: Int32Array, importance: Float64Array): TreeBuilder {
     const { idx, opt } = this;
     const n = count;
     let G = 0;
@@ -155,14 +156,14 @@ export class BoostingTreeGrower {
       for (let k = 0; k < n; k++) {
         const r = rows[k];
         idx[k] = r;
-        G += g[r];
-        H += h[r];
+        G += gh[2 * r];
+        H += gh[2 * r + 1];
       }
     } else {
       for (let k = 0; k < n; k++) {
         idx[k] = k;
-        G += g[k];
-        H += h[k];
+        G += gh[2 * k];
+        H += gh[2 * k + 1];
       }
     }
     this.rowCount = n;
@@ -179,7 +180,7 @@ export class BoostingTreeGrower {
     const root: PendingNode = { id: 0, start: 0, end: n, depth: 0, G, H, hist: -1, feature: -1, bin: 0, missingLeft: false, gain: 0, GL: 0, HL: 0 };
     if (this.canSplit(0, H, n)) {
       root.hist = this.acquire();
-      this.buildHist(root.hist, 0, n, g, h, features, rows === null);
+      this.buildHist(root.hist, 0, n, gh, features, rows === null);
       this.findSplit(root, features);
     }
     const stack: PendingNode[] = [root];
@@ -221,7 +222,7 @@ export class BoostingTreeGrower {
         const large = leftSmaller ? right : left;
         const parentHist = this.views[node.hist];
         small.hist = this.acquire();
-        this.buildHist(small.hist, small.start, small.end, g, h, features, false);
+        this.buildHist(small.hist, small.start, small.end, gh, features, false);
         const s = this.views[small.hist];
         // the larger child's histogram, by subtraction, in the parent's buffer
         for (let fi = 0; fi < features.length; fi++) {
@@ -305,20 +306,17 @@ export class BoostingTreeGrower {
    * Sums (g, h) per bin over the node's rows into histogram `slot`. A large
    * histogram is split by features with the helper thread, if there is one.
    */
-  private buildHist(slot: number, start: number, end: number, g: Float64Array, h: Float64Array, features: Int32Array, allRows: boolean): void {
+  private buildHist(slot: number, start: number, end: number, gh: Float64Array, features: Int32Array, allRows: boolean): void {
     const { codes, offsets, rows: n } = this.bm;
     const { idx, ordered } = this;
     const m = end - start;
     if (allRows) {
-      for (let k = 0; k < m; k++) {
-        ordered[2 * k] = g[k];
-        ordered[2 * k + 1] = h[k];
-      }
+      ordered.set(gh.subarray(0, 2 * m));
     } else {
       for (let k = 0; k < m; k++) {
         const r = idx[start + k];
-        ordered[2 * k] = g[r];
-        ordered[2 * k + 1] = h[r];
+        ordered[2 * k] = gh[2 * r];
+        ordered[2 * k + 1] = gh[2 * r + 1];
       }
     }
     const hist = this.views[slot];

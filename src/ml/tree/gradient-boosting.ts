@@ -249,12 +249,9 @@ abstract class GradientBoostingBase implements HasFeatureImportances {
     const rng = new Rng(p.seed);
     const F = new Float64Array(n * K);
     for (let i = 0; i < n; i++) for (let k = 0; k < K; k++) F[i * K + k] = base[k];
-    const g: Float64Array[] = [];
-    const h: Float64Array[] = [];
-    for (let k = 0; k < K; k++) {
-      g.push(new Float64Array(n));
-      h.push(new Float64Array(n));
-    }
+    // (g, h) pairs side by side: one cache line per row when a node gathers them
+    const gh: Float64Array[] = [];
+    for (let k = 0; k < K; k++) gh.push(new Float64Array(2 * n));
     const probs = new Float64Array(K);
     const sampleRows = p.subsample < 1 ? new Int32Array(n) : null;
     const inSample = p.subsample < 1 ? new Uint8Array(n) : null;
@@ -273,7 +270,7 @@ abstract class GradientBoostingBase implements HasFeatureImportances {
 
     for (let round = 0; round < p.n_estimators; round++) {
       if (options.signal?.aborted) throw new AbortError(`${this.name}: fit aborted after ${round} rounds`);
-      this.gradients(objective, target, F, g, h, probs, n, K);
+      this.gradients(objective, target, F, gh, probs, n, K);
       let count = n;
       if (sampleRows && inSample) {
         count = 0;
@@ -301,7 +298,7 @@ abstract class GradientBoostingBase implements HasFeatureImportances {
           }
           features = shuffled.slice(0, nColSample).sort();
         }
-        const tree = grower.grow(g[k], h[k], sampleRows, count, features, imp);
+        const tree = grower.grow(gh[k], sampleRows, count, features, imp);
         grower.addToMargins(tree, F, K, k);
         if (inSample) {
           for (let i = 0; i < n; i++) if (inSample[i] === 0) F[i * K + k] += tree.value[leafOfBinnedRow(tree, bm, i)];
@@ -345,21 +342,19 @@ abstract class GradientBoostingBase implements HasFeatureImportances {
     this.importances = importance;
   }
 
-  private gradients(objective: Objective, y: Float64Array, F: Float64Array, g: Float64Array[], h: Float64Array[], probs: Float64Array, n: number, K: number): void {
+  private gradients(objective: Objective, y: Float64Array, F: Float64Array, gh: Float64Array[], probs: Float64Array, n: number, K: number): void {
     if (objective === 'squared_error') {
-      const g0 = g[0];
-      const h0 = h[0];
+      const gh0 = gh[0];
       for (let i = 0; i < n; i++) {
-        g0[i] = F[i] - y[i];
-        h0[i] = 1;
+        gh0[2 * i] = F[i] - y[i];
+        gh0[2 * i + 1] = 1;
       }
     } else if (objective === 'logistic') {
-      const g0 = g[0];
-      const h0 = h[0];
+      const gh0 = gh[0];
       for (let i = 0; i < n; i++) {
         const pr = sigmoid(F[i]);
-        g0[i] = pr - y[i];
-        h0[i] = Math.max(pr * (1 - pr), 1e-16);
+        gh0[2 * i] = pr - y[i];
+        gh0[2 * i + 1] = Math.max(pr * (1 - pr), 1e-16);
       }
     } else {
       for (let i = 0; i < n; i++) {
@@ -367,8 +362,8 @@ abstract class GradientBoostingBase implements HasFeatureImportances {
         const yi = y[i];
         for (let k = 0; k < K; k++) {
           const pr = probs[k];
-          g[k][i] = k === yi ? pr - 1 : pr;
-          h[k][i] = Math.max(2 * pr * (1 - pr), 1e-16);
+          gh[k][2 * i] = k === yi ? pr - 1 : pr;
+          gh[k][2 * i + 1] = Math.max(2 * pr * (1 - pr), 1e-16);
         }
       }
     }
