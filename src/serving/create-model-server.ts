@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { Config } from '../../config/index.js';
+import { observePrediction } from '../monitoring/predict-metrics.js';
 import type { Database } from '../registry/database.js';
 import type { Logger } from '../utils/logger.js';
 import { ModelServer } from './model-server.js';
@@ -34,6 +35,7 @@ export async function createModelServer(deps: { config: Config; db: Database; re
       flushMs: s.logFlushMs,
       maxBuffer: s.logMaxBuffer,
     }),
+    observe: observePrediction,
     publishChange: (name) => redis.publish(channel, name),
     onClose: () => subscriber.quit().catch(() => undefined),
   });

@@ -108,6 +108,8 @@ export interface ModelServerOptions {
   predictionLog?: PredictionLogger | null;
   /** tells the other API processes that a model's versions or aliases changed */
   publishChange?: (modelName: string) => Promise<unknown> | void;
+  /** told of every predict request, answered or failed (latency and error metrics) */
+  observe?: (o: { modelName: string; version: string | null; latencyMs: number; instances?: number; ok: boolean }) => void;
   /** called on close (unsubscribing from changes) */
   onClose?: () => Promise<unknown> | void;
 }
@@ -212,6 +214,21 @@ export class ModelServer {
 
   async predict(modelName: string, body: PredictRequest): Promise<PredictResponse> {
     const started = performance.now();
+    const observe = this.options.observe;
+    if (!observe) return this.answer(modelName, body, started, null);
+    const seen: { version: string | null } = { version: null };
+    try {
+      const res = await this.answer(modelName, body, started, seen);
+      observe({ modelName, version: res.model.version, latencyMs: performance.now() - started, instances: res.predictions.length, ok: true });
+      return res;
+    } catch (err) {
+      // Unknown names are not counted: anyone could mint metric labels with them.
+      if (!(err instanceof AppError && err.status === 404)) observe({ modelName, version: seen.version, latencyMs: performance.now() - started, ok: false });
+      throw err;
+    }
+  }
+
+  private async answer(modelName: string, body: PredictRequest, started: number, seen: { version: string | null } | null): Promise<PredictResponse> {
     const n = body.instances?.length ?? 0;
     if (n > this.options.maxInstances) {
       throw new AppError('payload_too_large', `too many instances: ${n}; the limit per request is ${this.options.maxInstances}`, {
@@ -219,6 +236,7 @@ export class ModelServer {
       });
     }
     const doc = await this.resolveCached(modelName, body);
+    if (seen) seen.version = doc.version;
     const loaded = await this.load(doc);
     const model = { name: doc.modelName, version: doc.version };
     if (doc.task === 'timeseries') {

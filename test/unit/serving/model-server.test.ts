@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { MemoryArtifactStore } from '../../../src/registry/memory-artifact-store.js';
 import type { ModelVersionDoc } from '../../../src/registry/model-version.model.js';
 import { ModelServer, type ModelServerOptions } from '../../../src/serving/model-server.js';
+import { AppError } from '../../../src/utils/app-error.js';
 import { PREDICT_TASK_URL, PredictPool } from '../../../src/serving/predict-pool.js';
 import { countReads, fakeDb, fitPipeline, storeVersion } from './model-fixtures.js';
 
@@ -85,6 +86,22 @@ describe('ModelServer', function () {
     const err = await server.predict('m', { instances: [1, 2, 3, 4].map(instance) }).catch((e: unknown) => e);
     expect(err).to.include({ status: 413 });
     expect((err as Error).message).to.match(/3/);
+  });
+
+  it('tells its observer of every answered or failed request, except for unknown names', async () => {
+    const store = new MemoryArtifactStore();
+    const seen: Array<{ version: string | null; ok: boolean; instances?: number }> = [];
+    const server = serverFor(store, await storeVersion(store, pipeline), { observe: (o) => seen.push({ version: o.version, ok: o.ok, instances: o.instances }) });
+    await server.predict('m', { instances: [instance(1), instance(2)] });
+    await server.predict('m', { instances: [{ x1: 1 }] }).catch(() => undefined);
+    server.resolve = async () => {
+      throw new AppError('not_found', "model 'ghost' not found");
+    };
+    await server.predict('ghost', { instances: [instance(1)] }).catch(() => undefined);
+    expect(seen).to.deep.equal([
+      { version: '1', ok: true, instances: 2 },
+      { version: '1', ok: false, instances: undefined },
+    ]);
   });
 
   describe('with a predict pool', () => {
