@@ -138,7 +138,9 @@ export class BoostingTreeGrower {
     const { alpha, lambda, learningRate } = this.opt;
     let g = G;
     if (alpha > 0) g = G > alpha ? G - alpha : G < -alpha ? G + alpha : 0;
-    return (-g / (H + lambda)) * learningRate;
+    // an empty hessian with no L2 penalty (min_child_weight = reg_lambda = 0) has no Newton step
+    const denom = H + lambda;
+    return denom > 0 ? (-g / denom) * learningRate : 0;
   }
 
   /**

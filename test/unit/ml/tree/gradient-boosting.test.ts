@@ -70,6 +70,12 @@ describe('GradientBoosting', () => {
       expect(pred[0]).to.be.closeTo(3, 1e-12);
     });
 
+    it('predicts the constant for a constant target', () => {
+      const { X } = regressionData(50, 3, 12);
+      const pred = new GradientBoostingRegressor({ n_estimators: 5 }).fit(X, new Float64Array(50).fill(4.5)).predict(X);
+      for (const v of pred) expect(v).to.equal(4.5);
+    });
+
     it('shrinks each tree by the learning rate', () => {
       const X = fromRows([[0], [1]]);
       const y = Float64Array.from([0, 10]);
