@@ -15,13 +15,22 @@ export const modelConfigSchema = z
     hyperparameters: hyperparametersSchema.default({}),
     training: z
       .object({
-        validation_split: z.number().min(0).lt(1).default(0),
+        /** held-out fraction for early stopping; 0.1 when early_stopping is on and this is left out */
+        validation_split: z.number().gt(0).lt(1).optional(),
         early_stopping: z.boolean().default(false),
         patience: z.number().int().positive().optional(),
-        seed: z.number().int().optional(),
+        seed: z.number().int().min(0).optional(),
       })
       .strict()
-      .default({ validation_split: 0, early_stopping: false }),
+      .default({ early_stopping: false }),
+    preprocessing: z
+      .object({
+        encoding: z.enum(['onehot', 'ordinal']).optional(),
+        categorical_missing: z.enum(['indicator', 'most_frequent']).optional(),
+        max_categories: z.number().int().min(1).optional(),
+      })
+      .strict()
+      .optional(),
     serving: z
       .object({
         batch_size: z.number().int().positive().max(10_000).default(32),

@@ -106,5 +106,6 @@ export async function resolveDataset(db: Database, ref: string): Promise<Dataset
 /** Reads a dataset's CSV from GridFS (sha256 verified) and parses it. */
 export async function loadDatasetTable(db: Database, doc: DatasetDoc): Promise<Table> {
   const bytes = await db.artifacts.get(String(doc.fileId), doc.sha256);
-  return parseCsv(bytes.toString('utf8'));
+  // the kinds recorded at upload: a text column of digits (zip codes) stays text
+  return parseCsv(bytes.toString('utf8'), { schema: Object.fromEntries(doc.columns.map((c) => [c.name, c.type as 'number' | 'string'])) });
 }

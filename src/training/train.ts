@@ -33,6 +33,7 @@ export function pipelineSpec(job: TrainJob, task: PipelineSpec['task']): Pipelin
     target: job.target,
     features: job.features,
     training: job.model.training,
+    preprocessing: job.model.preprocessing,
   };
 }
 

@@ -1,6 +1,7 @@
 import { ParameterError } from '../ml/base/errors.js';
 import { getModelType } from '../ml/model-types.js';
 import { ModelPipeline } from '../ml/pipeline/model-pipeline.js';
+import { pipelineSpec } from './train.js';
 import type { TrainJob } from '../../queues/job-schemas.js';
 import type { Database } from '../registry/database.js';
 import { resolveDataset } from '../registry/dataset-service.js';
@@ -28,7 +29,7 @@ export async function validateTrainJob(db: Database, job: TrainJob, defaultCvFol
   try {
     const tasks = getModelType(job.model.type).tasks;
     const task = job.task ?? tasks[0];
-    new ModelPipeline({ type: job.model.type, hyperparameters: job.model.hyperparameters as never, task, target: job.target, features: job.features });
+    new ModelPipeline(pipelineSpec(job, task));
   } catch (err) {
     if (err instanceof ParameterError) throw new AppError('validation_failed', err.message, { details: { parameter: err.parameter } });
     throw err;

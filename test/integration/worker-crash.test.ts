@@ -35,6 +35,8 @@ describe('a worker killed during a train job', function () {
     expect(versions[0].sourceJobId).to.equal(res.body.id);
     const bullJob = await cluster.deps.queues.get('train').getJob(res.body.id);
     expect(await bullJob!.getState()).to.equal('completed');
+    second.kill('SIGKILL');
+    await new Promise((r) => second.once('exit', r));
   });
 
   it('hands an active job back on SIGTERM after the grace period; another worker finishes it', async () => {
