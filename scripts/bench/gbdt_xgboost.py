@@ -30,17 +30,21 @@ def main():
     if spec["objective"] == "multi:softprob":
         params["num_class"] = spec["num_class"]
     best = None
+    best_cpu = None
     for _ in range(spec.get("repeats", 1)):
         t = time.perf_counter()
+        c = time.process_time()
         dtrain = xgb.DMatrix(X, label=y, nthread=params["nthread"])
         booster = xgb.train(params, dtrain, spec["n_estimators"])
         elapsed = time.perf_counter() - t
+        cpu = time.process_time() - c
         best = elapsed if best is None else min(best, elapsed)
+        best_cpu = cpu if best_cpu is None else min(best_cpu, cpu)
     t = time.perf_counter()
     pred = booster.predict(xgb.DMatrix(Xt, nthread=params["nthread"]))
     predict_seconds = time.perf_counter() - t
     np.asarray(pred, dtype=np.float64).ravel().tofile(os.path.join(d, "pred.bin"))
-    print(json.dumps({"train_seconds": best, "predict_seconds": predict_seconds, "xgboost": xgb.__version__}))
+    print(json.dumps({"train_seconds": best, "train_cpu_seconds": best_cpu, "predict_seconds": predict_seconds, "xgboost": xgb.__version__}))
 
 
 if __name__ == "__main__":
