@@ -94,6 +94,13 @@ export async function readWindow(db: Database, config: Config, modelName: string
     .lean<WindowRow[]>();
 }
 
+/** The logged value of a feature; the prediction log stores '.' and '$' in keys as U+FF0E and U+FF04. */
+function inputValue(input: Record<string, unknown> | null, feature: string): unknown {
+  if (!input) return null;
+  if (Object.hasOwn(input, feature)) return input[feature];
+  return input[feature.replaceAll('.', '\uff0e').replaceAll('$', '\uff04')] ?? null;
+}
+
 function numericColumn(values: unknown[]): Float64Array {
   return Float64Array.from(values, (v) => {
     const x = coerceNumber(v);
@@ -158,7 +165,7 @@ export async function runModelCheck(ctx: MonitoringContext, run: CheckRun, now =
   if (!reference) status = 'no_reference';
   else if (rows.length < config.monitoring.minWindowRows) status = 'insufficient_data';
   else {
-    const report = driftReport(reference.features, columnsFor(reference.features, (f) => rows.map((r) => r.input?.[f] ?? null)), options);
+    const report = driftReport(reference.features, columnsFor(reference.features, (f) => rows.map((r) => inputValue(r.input, f))), options);
     features = report.features;
     share = report.share_drifted;
     status = report.n_drifted > 0 && report.share_drifted >= limits.driftShare ? 'drift' : 'ok';

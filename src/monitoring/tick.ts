@@ -36,8 +36,8 @@ export function checkJobId(modelName: string, tick: string): string {
  * Everything the cluster checks once per tick, whichever worker runs it:
  * the queue snapshot and series, queue and worker alert rules, one drift and
  * performance check job per model (job ids derived from the tick, job
- * records keyed by the same id), and pruning of expired series, reports and
- * resolved alerts (FerretDB has no TTL indexes).
+ * records keyed by the same id), and pruning of expired series, reports,
+ * resolved alerts and logged predictions (FerretDB has no TTL indexes).
  */
 export async function runTick(ctx: MonitoringContext & { queues: JobQueues }, job: TickJob, now = new Date()): Promise<TickResult> {
   const { db, config, alerts, queues } = ctx;
@@ -74,10 +74,19 @@ async function queueModelChecks(ctx: MonitoringContext & { queues: JobQueues }, 
 async function prune(ctx: MonitoringContext, now: Date): Promise<Record<string, number>> {
   const { db } = ctx;
   const expired = { expiresAt: { $lt: now } };
-  const [samples, reports, alerts] = await Promise.all([
+  const logCutoff = new Date(now.getTime() - ctx.config.monitoring.retentionDays * 86_400_000);
+  const models = (await db.registeredModels.find().select({ name: 1 }).lean()).map((m) => m.name);
+  const [samples, reports, alerts, ...logs] = await Promise.all([
     db.metricSamples.deleteMany(expired),
     db.driftReports.deleteMany(expired),
     db.alerts.deleteMany({ state: 'resolved', ...expired }),
+    // per model, so the (modelName, createdAt) index serves it
+    ...models.map((modelName) => db.predictionLog.deleteMany({ modelName, createdAt: { $lt: logCutoff } })),
   ]);
-  return { metric_samples: samples.deletedCount, drift_reports: reports.deletedCount, alerts: alerts.deletedCount };
+  return {
+    metric_samples: samples.deletedCount,
+    drift_reports: reports.deletedCount,
+    alerts: alerts.deletedCount,
+    prediction_log: logs.reduce((n, r) => n + r.deletedCount, 0),
+  };
 }
