@@ -1,6 +1,6 @@
 import os from 'node:os';
 import { parseArgs } from 'node:util';
-import { MetricsTime, Worker, type Processor } from 'bullmq';
+import { MetricsTime, QueueEvents, Worker, type Processor } from 'bullmq';
 import { ConfigError, loadConfig, type Config, type QueueKind } from '../config/index.js';
 import { createRedis } from '../queues/connection.js';
 import { JobQueues } from '../queues/job-queues.js';
@@ -48,6 +48,10 @@ async function main(): Promise<void> {
   const queues = new JobQueues(connection, config.redis.prefix, config);
   const runner = new PiscinaTaskRunner(config.worker.poolThreads);
   const sampler = new ProcessSampler(db, { role: 'worker', intervalMs: config.monitoring.sampleIntervalSeconds * 1000, retentionDays: config.monitoring.retentionDays, logger }).start();
+  // a finished trial wakes its study's driver (own connection: the events block on Redis)
+  const trialEvents = config.worker.queues.includes('tune')
+    ? new QueueEvents('tune_trial', { connection: createRedis(config.redis.url, 'trainyard-tune-events'), prefix: config.redis.prefix })
+    : undefined;
   const processors: Partial<Record<QueueKind, Processor>> = {
     train: trainProcessor({ db, runner, logger, packageVersion: config.version, defaultCvFolds: config.training.cvFolds }),
     monitoring: withOrphanCleanup(monitoringProcessor({ db, queues, logger, config }), { db, logger }),
@@ -59,6 +63,7 @@ async function main(): Promise<void> {
       logger,
       queues,
       publishCancel: (jobId) => connection.publish(cancelChannel(config.redis.prefix), jobId),
+      trialEvents,
       packageVersion: config.version,
       defaultCvFolds: config.training.cvFolds,
     }),
@@ -104,6 +109,7 @@ async function main(): Promise<void> {
       }
     },
     () => runner.close(),
+    async () => trialEvents?.close(),
     () => subscriber.quit(),
     () => queues.close(),
     () => connection.quit(),

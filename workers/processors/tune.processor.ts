@@ -1,3 +1,4 @@
+import type { QueueEvents } from 'bullmq';
 import type { JobQueues } from '../../queues/job-queues.js';
 import { tuneJobSchema, type TuneJob, type TuneResult } from '../../queues/job-schemas.js';
 import type { Database } from '../../src/registry/database.js';
@@ -20,12 +21,14 @@ export function tuneProcessor(deps: {
   queues: JobQueues;
   /** publishes a job id on the cluster's cancel channel */
   publishCancel: (jobId: string) => Promise<unknown>;
+  /** events of the `tune_trial` queue (a connection of their own: they block on Redis) */
+  trialEvents?: QueueEvents;
   packageVersion: string;
   defaultCvFolds: number;
 }) {
   const storage = new MongoStudyStorage(deps.db.conn);
   const tables = datasetTables(deps.db);
-  const dispatcher = new BullTrialDispatcher(deps.queues.get('tune_trial'), deps.publishCancel);
+  const dispatcher = new BullTrialDispatcher(deps.queues.get('tune_trial'), deps.publishCancel, deps.trialEvents);
   return processorFor<TuneJob, TuneResult>(deps.db, deps.logger, tuneJobSchema, (job, ctx) =>
     runTuneJob(job, {
       db: deps.db,
@@ -38,6 +41,7 @@ export function tuneProcessor(deps: {
       defaultCvFolds: deps.defaultCvFolds,
       signal: ctx.signal,
       progress: ctx.progress,
+      pollMs: deps.trialEvents ? 1000 : 200,
     }),
   );
 }

@@ -55,8 +55,6 @@ export type TrialRunResult = TrialState | 'skipped';
  * starts over.
  */
 export async function runTrial(study: Study, number: number, ctx: TrialRunContext): Promise<TrialRunResult> {
-  const current = await study.trial(number);
-  if (!current || current.state !== 'running') return 'skipped';
   if ((await study.reload())?.state !== 'running' || (await ctx.stopped?.())) {
     await study.tell(number, { state: 'failed', error: 'the study was stopped before this trial started' });
     return 'skipped';

@@ -23,7 +23,7 @@ export interface DriveOptions {
   parallelism: number;
   /** stops asking for trials; runStudy then returns */
   signal?: AbortSignal;
-  /** @defaultValue 200 */
+  /** longest wait between looks at storage (a dispatcher that signals finished trials wakes the driver sooner) @defaultValue 200 */
   pollMs?: number;
   /** how often running trials' jobs are checked for having gone missing @defaultValue 2000 */
   checkMs?: number;
@@ -97,7 +97,7 @@ export async function runStudy(study: Study, options: DriveOptions): Promise<Fro
       await dispatcher.dispatch(study.id, trial.number);
       inFlight++;
     }
-    await sleep(pollMs, signal);
+    await (dispatcher.waitForChange ? dispatcher.waitForChange(study.id, pollMs, signal) : sleep(pollMs, signal));
   }
 }
 

@@ -28,4 +28,15 @@ export interface TrialDispatcher {
   status(studyId: string, number: number): Promise<TrialJobStatus>;
   /** Stops a trial's job: true when it had not started and is gone, false when a running one is being aborted. */
   cancel(studyId: string, number: number): Promise<boolean>;
+  /**
+   * Resolves when a trial of the study may have ended, or after `ms`
+   * (whichever is first), so the driver need not poll storage fast.
+   */
+  waitForChange?(studyId: string, ms: number, signal?: AbortSignal): Promise<void>;
+}
+
+/** The study id of a trial job id. */
+export function studyOfTrialJob(jobId: string): string {
+  const i = jobId.lastIndexOf('-trial-');
+  return i < 0 ? jobId : jobId.slice(0, i);
 }
