@@ -113,6 +113,9 @@ describe('tune studies across worker processes', function () {
     expect(await trialQueue.getJobCounts('waiting', 'active', 'delayed')).to.deep.include({ waiting: 0, active: 0, delayed: 0 });
     const s = await storage.getStudy(id);
     expect(s!.state).to.equal('cancelled');
+    // the job shows the study's trials as they were left
+    expect(job.progress).to.include({ stage: 'cancelled', study_id: id, running: 0 });
+    expect(job.progress.trials.map((t: { number: number; state: string }) => [t.number, t.state])).to.deep.equal(later.map((t) => [t.number, t.state]));
     expect(await cluster.deps.db.modelVersions.countDocuments({ modelName: 'cancelled' })).to.equal(0);
   });
 });

@@ -6,6 +6,7 @@ import { defaultMetric, getMetric, metricDirection } from '../../ml/metrics/regi
 import type { Database } from '../../registry/database.js';
 import { loadDatasetTable, resolveDataset } from '../../registry/dataset-service.js';
 import { registerVersion, type Lineage } from '../../registry/model-registry.js';
+import { AppError } from '../../utils/app-error.js';
 import { crossValidateAndFit } from '../cross-validate.js';
 import { makeFolds } from '../cv-splits.js';
 import { inferTask } from '../infer-task.js';
@@ -16,7 +17,7 @@ import { trialSpec, runTrial, type TrialRunResult } from './run-trial.js';
 import { createSampler } from './samplers/create-sampler.js';
 import { GridSampler } from './samplers/grid-sampler.js';
 import type { StudyStorage } from './storage/study-storage.js';
-import { cancelStudy, runStudy, type StudyProgress } from './study-driver.js';
+import { cancelStudy, progressOf, runStudy, type StudyProgress } from './study-driver.js';
 import { Study, type StudyRecord } from './study.js';
 import { TableCache } from './table-cache.js';
 import type { TrialDispatcher, TrialJob } from './trial-dispatcher.js';
@@ -116,7 +117,8 @@ function jobProgress(p: StudyProgress): JobProgress {
  * as jobs on any worker), then refits the best trial's parameters on every
  * row in the pool and registers the model with lineage to the study and
  * trial. A retry (or another worker after a crash) resumes the same study;
- * a cancel stops the study and its running trials and leaves it in storage.
+ * a cancel stops the study and its running trials and leaves it in storage,
+ * its trials also in the job's last progress.
  */
 export async function runTuneJob(job: TuneJob, ctx: TuneContext): Promise<TuneResult> {
   const { db, signal } = ctx;
@@ -128,30 +130,47 @@ export async function runTuneJob(job: TuneJob, ctx: TuneContext): Promise<TuneRe
   }
   if (study.record.state !== 'running') throw new UnrecoverableError(`study '${study.id}' is ${study.record.state}`);
 
-  const trials = await runStudy(study, {
-    dispatcher: ctx.dispatcher,
-    parallelism: job.parallelism,
-    signal,
-    pollMs: ctx.pollMs,
-    onProgress: (p) => ctx.progress(jobProgress(p)),
-  });
-  if (signal?.aborted) {
-    await cancelStudy(study, ctx.dispatcher, ctx.settleMs);
-    throw signal.reason ?? new Error('cancelled');
+  try {
+    const trials = await runStudy(study, {
+      dispatcher: ctx.dispatcher,
+      parallelism: job.parallelism,
+      signal,
+      pollMs: ctx.pollMs,
+      onProgress: (p) => ctx.progress(jobProgress(p)),
+    });
+    if (signal?.aborted) throw signal.reason ?? new Error('cancelled');
+    const best = study.best(trials);
+    if (!best) {
+      const reasons = [...new Set(trials.map((t) => t.error).filter(Boolean))].slice(0, 3).join('; ');
+      throw new UnrecoverableError(`no trial of ${trials.length} completed${reasons ? `: ${reasons}` : ''}`);
+    }
+    const version = await refitAndRegister(job, study, best, ctx);
+    await study.finish('complete', best.number);
+    const total = study.record.nTrials;
+    await ctx.progress({ stage: 'registered', done: total, total, best_value: best.value, best_trial: best.number });
+    return tuneResult(study, trials, version);
+  } catch (err) {
+    const cancelled = signal?.aborted === true;
+    // a transient failure leaves the study running for the retry to resume
+    if (cancelled || err instanceof UnrecoverableError || (err instanceof AppError && err.status < 500)) {
+      if (cancelled) await cancelStudy(study, ctx.dispatcher, ctx.settleMs);
+      else await study.finish('failed');
+      const trials = await study.trials();
+      await ctx.progress({ ...jobProgress(progressOf(study, trials)), stage: cancelled ? 'cancelled' : 'failed', study_id: study.id, trials: trialViews(study, trials) });
+    }
+    throw err;
   }
-  const best = study.best(trials);
-  if (!best) {
-    await study.finish('failed');
-    const reasons = [...new Set(trials.map((t) => t.error).filter(Boolean))].slice(0, 3).join('; ');
-    throw new UnrecoverableError(`no trial of ${trials.length} completed${reasons ? `: ${reasons}` : ''}`);
-  }
+}
 
+/** Fits the best trial's parameters on every row (a pool task) and registers the version. Returns its label. */
+async function refitAndRegister(job: TuneJob, study: Study, best: FrozenTrial, ctx: TuneContext): Promise<string> {
+  const { db } = ctx;
   const total = study.record.nTrials;
   await ctx.progress({ stage: 'refit', done: total, total, best_value: best.value, best_trial: best.number });
   const dataset = await resolveDataset(db, study.record.datasetId);
   const table = await ctx.tables.get(study.record.datasetId);
   const spec = trialSpec(study.record.spec, study.record.task, best.params);
-  const { fit } = await crossValidateAndFit(ctx.runner, spec, table, [], { signal });
+  const { fit } = await crossValidateAndFit(ctx.runner, spec, table, [], { signal: ctx.signal });
   const hyperparameters = spec.hyperparameters as Record<string, unknown>;
   const cvMetrics = best.cvMetrics ?? {};
   const lineage: Lineage = {
@@ -181,9 +200,20 @@ export async function runTuneJob(job: TuneJob, ctx: TuneContext): Promise<TuneRe
     sourceJobId: ctx.jobId,
     monitoring: job.model.monitoring,
   });
-  await study.finish('complete', best.number);
-  await ctx.progress({ stage: 'registered', done: total, total, best_value: best.value, best_trial: best.number });
-  return tuneResult(study, trials, version.version);
+  return version.version;
+}
+
+/** Every trial as the API shows it (snake_case), by number. */
+export function trialViews(study: Study, trials: readonly FrozenTrial[]): TuneResult['trials'] {
+  return trials.map((t) => ({
+    number: t.number,
+    state: t.state,
+    params: t.params,
+    values: t.cvMetrics?.[study.record.metric]?.folds ?? [...t.intermediate].sort((a, b) => a.step - b.step).map((iv) => iv.value),
+    value: t.value,
+    duration_ms: durationMs(t),
+    worker: t.worker,
+  }));
 }
 
 /** The job result: the best trial and every trial with its fold values. */
@@ -199,15 +229,7 @@ export function tuneResult(study: Study, trials: readonly FrozenTrial[], version
     best_trial: best.number,
     best_params: best.params,
     best_value: best.value!,
-    trials: trials.map((t) => ({
-      number: t.number,
-      state: t.state,
-      params: t.params,
-      values: t.cvMetrics?.[study.record.metric]?.folds ?? [...t.intermediate].sort((a, b) => a.step - b.step).map((iv) => iv.value),
-      value: t.value,
-      duration_ms: durationMs(t),
-      worker: t.worker,
-    })),
+    trials: trialViews(study, trials),
   };
 }
 
