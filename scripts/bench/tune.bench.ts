@@ -149,8 +149,8 @@ async function throughput(table: Table, quick: boolean): Promise<BenchSection> {
   const folds = [...new KFold({ n_splits: 3, shuffle: true, random_state: 0 }).split(table.rowCount)];
   const space: SearchSpace = {
     learning_rate: { type: 'float', low: 0.05, high: 0.2, log: true },
-    max_depth: { type: 'int', low: 3, high: 4, log: false },
-    n_estimators: { type: 'int', low: 40, high: 50, log: false },
+    max_depth: { type: 'int', low: 4, high: 5, log: false },
+    n_estimators: { type: 'int', low: 60, high: 80, log: false },
   };
   const nTrials = quick ? 8 : 24;
   const rows: BenchSection['rows'] = [];
