@@ -70,18 +70,22 @@ export async function openStudy(job: TuneJob, ctx: Pick<TuneContext, 'db' | 'sto
   const dataset = await resolveDataset(ctx.db, job.dataset);
   const table = await ctx.tables.get(String(dataset._id));
   checkColumns(table, job);
-  const task = job.task ?? inferTask(job.model.type, table, job.target);
-  const metric = job.metric ?? defaultMetric(task);
+  let task: StudyRecord['task'];
+  let metric: string;
+  let nTrials: number;
   try {
+    task = job.task ?? inferTask(job.model.type, table, job.target);
+    metric = job.metric ?? defaultMetric(task);
     const spec = getMetric(metric);
     if (spec.task !== (task === 'timeseries' ? 'regression' : task)) {
       throw new ParameterError(`Metric '${metric}' is a ${spec.task} metric and cannot score a ${task} task.`, 'metric');
     }
+    nTrials = job.n_trials ?? GridSampler.size(job.search_space);
   } catch (err) {
+    // the submit-time validation refuses these; a job queued some other way fails without retries
     if (err instanceof ParameterError) throw new UnrecoverableError(err.message);
     throw err;
   }
-  const nTrials = job.n_trials ?? GridSampler.size(job.search_space);
   const seed = 'seed' in job.sampler && typeof job.sampler.seed === 'number' ? job.sampler.seed : seedFromId(ctx.jobId);
   const { study } = await ctx.storage.createStudy({
     id: ctx.jobId,
