@@ -30,35 +30,37 @@ export const PREDICT_TASK_URL = new URL(`../../workers/tasks/predict.task.${ext}
 
 /**
  * The API process's own small thread pool for predictions too heavy for the
- * event loop. Threads live as long as the pool, so the pipelines they hold
- * stay warm.
+ * event loop, started on first use. Threads live as long as the pool, so the
+ * pipelines they hold stay warm.
  */
 export class PredictPool {
-  private readonly pool: Piscina;
+  private pool: Piscina | null = null;
   /** tasks sent, and how many of them carried a model's JSON */
   sent = 0;
   modelsSent = 0;
 
   constructor(
     readonly threads: number,
-    filename: string = PREDICT_TASK_URL,
+    private readonly filename: string = PREDICT_TASK_URL,
   ) {
     if (!Number.isInteger(threads) || threads < 1) throw new RangeError(`threads must be a positive integer, got ${threads}`);
-    this.pool = new Piscina({ filename, minThreads: threads, maxThreads: threads, idleTimeout: 0 });
   }
 
   run(payload: PredictPayload): Promise<PredictOutcome> {
     this.sent++;
     if (payload.model !== undefined) this.modelsSent++;
+    this.pool ??= new Piscina({ filename: this.filename, minThreads: this.threads, maxThreads: this.threads, idleTimeout: 0 });
     return this.pool.run(payload) as Promise<PredictOutcome>;
   }
 
   /** tasks waiting for a thread */
   get queued(): number {
-    return this.pool.queueSize;
+    return this.pool?.queueSize ?? 0;
   }
 
-  close(): Promise<void> {
-    return this.pool.destroy();
+  async close(): Promise<void> {
+    const pool = this.pool;
+    this.pool = null;
+    await pool?.destroy();
   }
 }
