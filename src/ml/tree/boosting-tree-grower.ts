@@ -114,7 +114,7 @@ export class BoostingTreeGrower {
       ctrl,
     };
     startHistogramHelper(0, sharedState);
-    this.helper = HistogramHelper.await(ctrl, 10_000);
+    this.helper = HistogramHelper.await(sharedState, 10_000);
   }
 
   /** Releases the helper thread. */
@@ -325,10 +325,7 @@ export class BoostingTreeGrower {
     const nf = features.length;
     const rows = allRows ? null : idx;
     if (this.helper && slot < this.sharedSlots && m * nf >= 16_384) {
-      const half = nf >> 1;
-      this.helper.post(slot, start, m, allRows, half, nf);
-      accumulateHistogram(codes, n, offsets, features, 0, half, rows, start, m, ordered, hist);
-      this.helper.wait();
+      this.helper.build(slot, start, m, allRows, nf);
       return;
     }
     accumulateHistogram(codes, n, offsets, features, 0, nf, rows, start, m, ordered, hist);

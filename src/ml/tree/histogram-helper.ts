@@ -8,10 +8,12 @@ const KIND = 3;
 const SLOT = 4;
 const START = 5;
 const COUNT = 6;
-const FROM = 7;
-const TO = 8;
-const ALL_ROWS = 9;
-const CTRL_SIZE = 10;
+const ALL_ROWS = 7;
+const NF = 8;
+const BLOCK = 9;
+/** (task sequence & 0xffff) << 16 | blocks << 8 | next unclaimed block */
+const CLAIM = 10;
+const CTRL_SIZE = 11;
 
 const TASK_HIST = 1;
 const TASK_EXIT = 2;
@@ -52,8 +54,34 @@ function waitFor(ctrl: Int32Array, index: number, notEqual: number, timeoutMs: n
 }
 
 /**
- * Helper-thread side: serves histogram tasks until told to exit. Runs
- * inside a worker's message handler, blocking that worker for the fit.
+ * Claims the next unclaimed feature block of task `seq`, or -1 when the task
+ * is finished or superseded. One compare-and-swap on a word holding the
+ * task number, the block count and the next block, so a thread that woke up
+ * late cannot take work from a newer task.
+ */
+function claim(ctrl: Int32Array, seq: number): number {
+  for (;;) {
+    const w = Atomics.load(ctrl, CLAIM);
+    if (w >>> 16 !== (seq & 0xffff)) return -1;
+    const next = w & 255;
+    if (next >= ((w >>> 8) & 255)) return -1;
+    if (Atomics.compareExchange(ctrl, CLAIM, w, w + 1) === w) return next;
+  }
+}
+
+function runBlock(s: HistogramShared, views: Float64Array[], b: number): void {
+  const { ctrl } = s;
+  const nf = ctrl[NF];
+  const bs = ctrl[BLOCK];
+  const from = b * bs;
+  accumulateHistogram(s.codes, s.rows, s.offsets, s.features, from, Math.min(nf, from + bs), ctrl[ALL_ROWS] === 1 ? null : s.idx, ctrl[START], ctrl[COUNT], s.ordered, views[ctrl[SLOT]]);
+}
+
+/**
+ * Helper-thread side: takes feature blocks of each histogram task it sees
+ * until told to exit. Runs inside a worker's message handler, blocking that
+ * worker for the fit. A helper that is slow to wake (a busy machine) finds
+ * the blocks already taken and costs the fitting thread nothing.
  */
 export function serveHistograms(s: HistogramShared): void {
   const { ctrl } = s;
@@ -70,75 +98,74 @@ export function serveHistograms(s: HistogramShared): void {
       if (Atomics.load(ctrl, SEQ) === last) return;
     }
     last = Atomics.load(ctrl, SEQ);
-    const kind = Atomics.load(ctrl, KIND);
-    if (kind === TASK_EXIT) return;
-    accumulateHistogram(
-      s.codes,
-      s.rows,
-      s.offsets,
-      s.features,
-      ctrl[FROM],
-      ctrl[TO],
-      ctrl[ALL_ROWS] === 1 ? null : s.idx,
-      ctrl[START],
-      ctrl[COUNT],
-      s.ordered,
-      views[ctrl[SLOT]],
-    );
-    Atomics.store(ctrl, DONE, last);
-    Atomics.notify(ctrl, DONE);
+    if (Atomics.load(ctrl, KIND) === TASK_EXIT) return;
+    for (let b = claim(ctrl, last); b >= 0; b = claim(ctrl, last)) {
+      runBlock(s, views, b);
+      Atomics.add(ctrl, DONE, 1);
+      Atomics.notify(ctrl, DONE);
+    }
   }
 }
 
 /**
- * Fitting-thread side: hands one helper thread a range of features of each
- * histogram. Writes the task, publishes it with an atomic sequence number
- * (which orders the plain writes before it), and later waits for the same
- * number to come back.
+ * Fitting-thread side: publishes each histogram as a task of feature
+ * blocks that both threads claim, works through blocks itself, and waits
+ * only for blocks the helper is still on.
  */
 export class HistogramHelper {
   private seq: number;
+  private readonly views: Float64Array[] = [];
 
-  private constructor(private readonly ctrl: Int32Array) {
-    this.seq = Atomics.load(ctrl, SEQ);
+  private constructor(private readonly shared: HistogramShared) {
+    this.seq = Atomics.load(shared.ctrl, SEQ);
+    for (let o = 0; o + shared.histSize <= shared.slots.length; o += shared.histSize) this.views.push(shared.slots.subarray(o, o + shared.histSize));
   }
 
   /** Waits for a helper that was sent `shared`; null (and the helper told to leave) if it does not come up in time. */
-  static await(ctrl: Int32Array, timeoutMs: number): HistogramHelper | null {
+  static await(shared: HistogramShared, timeoutMs: number): HistogramHelper | null {
+    const ctrl = shared.ctrl;
     if (!waitFor(ctrl, READY, 0, timeoutMs)) {
       Atomics.store(ctrl, KIND, TASK_EXIT);
       Atomics.add(ctrl, SEQ, 1);
       Atomics.notify(ctrl, SEQ);
       return null;
     }
-    return new HistogramHelper(ctrl);
+    return new HistogramHelper(shared);
   }
 
-  post(slot: number, start: number, count: number, allRows: boolean, from: number, to: number): void {
-    const c = this.ctrl;
+  /** Builds histogram `slot` for `count` rows from `start` over the shared features [0, nf). */
+  build(slot: number, start: number, count: number, allRows: boolean, nf: number): void {
+    const c = this.shared.ctrl;
+    const bs = Math.max(4, Math.ceil(nf / 255));
+    const blocks = Math.ceil(nf / bs);
     c[KIND] = TASK_HIST;
     c[SLOT] = slot;
     c[START] = start;
     c[COUNT] = count;
-    c[FROM] = from;
-    c[TO] = to;
     c[ALL_ROWS] = allRows ? 1 : 0;
-    Atomics.store(c, SEQ, ++this.seq);
+    c[NF] = nf;
+    c[BLOCK] = bs;
+    Atomics.store(c, DONE, 0);
+    const seq = ++this.seq;
+    Atomics.store(c, CLAIM, ((seq & 0xffff) << 16) | (blocks << 8));
+    Atomics.store(c, SEQ, seq);
     Atomics.notify(c, SEQ);
-  }
-
-  wait(): void {
-    const c = this.ctrl;
+    let mine = 0;
+    for (let b = claim(c, seq); b >= 0; b = claim(c, seq)) {
+      runBlock(this.shared, this.views, b);
+      mine++;
+    }
+    if (mine > 0) Atomics.add(c, DONE, mine);
     for (;;) {
       const done = Atomics.load(c, DONE);
-      if (done === this.seq) return;
+      if (done >= blocks) return;
       if (!waitFor(c, DONE, done, 60_000)) throw new Error('histogram helper thread stopped answering');
     }
   }
 
   close(): void {
-    Atomics.store(this.ctrl, KIND, TASK_EXIT);
-    Atomics.store(this.ctrl, SEQ, ++this.seq);
-    Atomics.notify(this.ctrl, SEQ);
+    Atomics.store(this.shared.ctrl, KIND, TASK_EXIT);
+    Atomics.store(this.shared.ctrl, SEQ, ++this.seq);
+    Atomics.notify(this.shared.ctrl, SEQ);
   }
 }
