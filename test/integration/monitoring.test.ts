@@ -192,8 +192,13 @@ describe('monitoring: drift, live performance, alerts, metrics', function () {
   it('runs each tick and each tick\'s model checks once with two schedulers and two workers', async () => {
     // the schedulers have been ticking since the drift test; stop them and let the last tick drain
     for (const s of schedulers) s.kill('SIGTERM');
-    await new Promise((r) => setTimeout(r, 3000));
+    await Promise.all(schedulers.map((s) => new Promise((r) => (s.exitCode === null ? s.once('exit', r) : r(null)))));
     const db = cluster.deps.db;
+    const monitoring = cluster.deps.queues.get('monitoring');
+    await waitFor('the monitoring queue to drain', async () => {
+      const c = await monitoring.getJobCounts('waiting', 'active', 'delayed', 'prioritized');
+      return c.waiting + c.active + c.delayed + c.prioritized === 0 && (await db.jobs.countDocuments({ type: 'monitor', state: { $in: ['queued', 'active'] } })) === 0;
+    });
     const snapshots = await db.queueHealth.find().lean();
     const ticks = snapshots.map((s) => s.tick);
     expect(ticks.length).to.be.at.least(5);
