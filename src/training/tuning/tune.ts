@@ -6,6 +6,7 @@ import { defaultMetric, getMetric, metricDirection } from '../../ml/metrics/regi
 import type { Database } from '../../registry/database.js';
 import { loadDatasetTable, resolveDataset } from '../../registry/dataset-service.js';
 import { registerVersion, type Lineage } from '../../registry/model-registry.js';
+import { saveReferenceProfile } from '../../registry/reference-profiles.js';
 import { AppError } from '../../utils/app-error.js';
 import { crossValidateAndFit } from '../cross-validate.js';
 import { makeFolds } from '../cv-splits.js';
@@ -204,6 +205,7 @@ async function refitAndRegister(job: TuneJob, study: Study, best: FrozenTrial, c
     sourceJobId: ctx.jobId,
     monitoring: job.model.monitoring,
   });
+  await saveReferenceProfile(db, version, fit.profile);
   return version.version;
 }
 
