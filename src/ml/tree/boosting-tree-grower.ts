@@ -75,8 +75,8 @@ export class BoostingTreeGrower {
   private rowCount = 0;
 
   /**
-   * With `threads` > 1 (and the binned matrix in shared memory) one helper
-   * thread builds half of each large histogram; call close() when done.
+   * With `threads` > 1 (and the binned matrix in shared memory) helper
+   * threads share the feature blocks of each large histogram; call close() when done.
    */
   constructor(
     private readonly bm: BinnedMatrix,
@@ -113,7 +113,7 @@ export class BoostingTreeGrower {
       features: this.sharedFeatures,
       ctrl,
     };
-    startHistogramHelper(0, sharedState);
+    for (let i = 0; i < Math.min(threads, 8) - 1; i++) startHistogramHelper(i, sharedState);
     this.helper = HistogramHelper.await(sharedState, 10_000);
   }
 

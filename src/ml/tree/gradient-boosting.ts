@@ -69,7 +69,7 @@ export interface GradientBoostingParams extends Params {
    */
   seed: number;
   /**
-   * Threads (-1: one per CPU); with 2 or more, a helper thread builds half of each large histogram.
+   * Threads (-1: one per CPU); with 2 or more, helper threads share the work of each large histogram.
    * @defaultValue 1
    */
   n_jobs: number;

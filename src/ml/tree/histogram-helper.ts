@@ -90,7 +90,7 @@ export function serveHistograms(s: HistogramShared): void {
   let last = Atomics.load(ctrl, SEQ);
   // the fitting thread gave up waiting before this thread came up
   if (Atomics.load(ctrl, KIND) === TASK_EXIT) return;
-  Atomics.store(ctrl, READY, 1);
+  Atomics.add(ctrl, READY, 1);
   Atomics.notify(ctrl, READY);
   for (;;) {
     if (!waitFor(ctrl, SEQ, last, 600_000)) {
@@ -109,8 +109,8 @@ export function serveHistograms(s: HistogramShared): void {
 
 /**
  * Fitting-thread side: publishes each histogram as a task of feature
- * blocks that both threads claim, works through blocks itself, and waits
- * only for blocks the helper is still on.
+ * blocks that every thread claims from, works through blocks itself, and
+ * waits only for blocks a helper is still on.
  */
 export class HistogramHelper {
   private seq: number;
@@ -121,7 +121,10 @@ export class HistogramHelper {
     for (let o = 0; o + shared.histSize <= shared.slots.length; o += shared.histSize) this.views.push(shared.slots.subarray(o, o + shared.histSize));
   }
 
-  /** Waits for a helper that was sent `shared`; null (and the helper told to leave) if it does not come up in time. */
+  /**
+   * Waits for the first helper that was sent `shared` (later ones join as
+   * they come up); null, and the helpers told to leave, if none comes up in time.
+   */
   static await(shared: HistogramShared, timeoutMs: number): HistogramHelper | null {
     const ctrl = shared.ctrl;
     if (!waitFor(ctrl, READY, 0, timeoutMs)) {

@@ -273,12 +273,14 @@ describe('GradientBoosting', () => {
 });
 
 describe('GradientBoosting threads', () => {
-  it('fits the same model with a histogram helper thread as without', function () {
+  it('fits the same model with histogram helper threads as without', function () {
     this.timeout(30000);
     const { X, y } = binaryData(3000, 9, 11);
     const params = { n_estimators: 8, max_depth: 5, subsample: 0.8, colsample_bytree: 0.8 };
     const one = JSON.stringify(new GradientBoostingClassifier({ ...params, n_jobs: 1 }).fit(X, y).toJSON().state);
     const two = JSON.stringify(new GradientBoostingClassifier({ ...params, n_jobs: 2 }).fit(X, y).toJSON().state);
     expect(two).to.equal(one);
+    const three = JSON.stringify(new GradientBoostingClassifier({ ...params, n_jobs: 3 }).fit(X, y).toJSON().state);
+    expect(three).to.equal(one);
   });
 });
