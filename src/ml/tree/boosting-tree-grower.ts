@@ -359,8 +359,11 @@ export class BoostingTreeGrower {
       let HL = 0;
       const last = hasMissing ? nb : nb - 1;
       for (let b = 0; b < last; b++) {
+        const hb = hist[base + 2 * b + 1];
+        // an empty bin (every row has h > 0) repeats the previous candidate
+        if (hb === 0 && b > 0) continue;
         GL += hist[base + 2 * b];
-        HL += hist[base + 2 * b + 1];
+        HL += hb;
         // missing (if any) right
         const HR = H - HL;
         if (HL >= mcw && HR >= mcw) {
