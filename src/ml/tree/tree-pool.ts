@@ -6,9 +6,12 @@ import type { HistogramShared } from './histogram-helper.js';
 
 /**
  * Helper threads kept for the life of the process (unref'd, so they never
- * hold it open) and reused by every parallel forest fit.
+ * hold it open) and reused by every parallel forest or boosting fit.
  */
 const helpers: Worker[] = [];
+
+/** Longest wait for the next tree from a helper thread before giving up on it. */
+const STALL_MS = 30 * 60_000;
 
 /** Under tsx (tests, dev scripts) this module is the .ts source and its worker needs the tsx loader too. */
 const fromSource = import.meta.url.endsWith('.ts');
@@ -81,9 +84,18 @@ export function growTrees(
   });
   try {
     growClaimedTrees(job, mine);
+    // a helper that died mid-tree (out of memory, killed) would be waited for forever
+    let lastDone = -1;
+    let since = Date.now();
     for (;;) {
       const done = Atomics.load(counters, 1);
       if (done >= expected || Atomics.load(counters, 2) !== 0) break;
+      if (done !== lastDone) {
+        lastDone = done;
+        since = Date.now();
+      } else if (Date.now() - since > STALL_MS) {
+        throw new Error(`forest helper threads made no progress for ${STALL_MS / 1000} s`);
+      }
       Atomics.wait(counters, 1, done, 1000);
     }
     for (const port of ports) {
