@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis';
 import type { Config } from '../../config/index.js';
 import type { JobQueues } from '../../queues/job-queues.js';
 import type { JobService } from '../jobs/job-service.js';
+import type { ProcessSampler } from '../monitoring/process-sampler.js';
 import type { Database } from '../registry/database.js';
 import type { ModelServer } from '../serving/model-server.js';
 import type { Logger } from '../utils/logger.js';
@@ -15,4 +16,6 @@ export interface ApiDeps {
   queues: JobQueues;
   jobs: JobService;
   models: ModelServer;
+  /** writes this process's resources and prediction latency/errors to MongoDB (monitoring) */
+  sampler?: ProcessSampler;
 }

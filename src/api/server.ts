@@ -34,10 +34,12 @@ export async function buildApiDeps(config: Config, logger: Logger): Promise<ApiD
     },
   });
   const models = await createModelServer({ config, db, redis, logger });
-  return { config, logger, db, redis, queues, jobs, models };
+  const sampler = new ProcessSampler(db, { role: 'api', intervalMs: config.monitoring.sampleIntervalSeconds * 1000, retentionDays: config.monitoring.retentionDays, logger }).start();
+  return { config, logger, db, redis, queues, jobs, models, sampler };
 }
 
 export async function closeApiDeps(deps: ApiDeps): Promise<void> {
+  await deps.sampler?.stop();
   await deps.models.close();
   await deps.queues.close();
   await deps.redis.quit();
@@ -58,12 +60,11 @@ export async function main(): Promise<void> {
   }
   const logger = createLogger(config.log.level, 'api');
   const deps = await buildApiDeps(config, logger);
-  const sampler = new ProcessSampler(deps.db, { role: 'api', intervalMs: config.monitoring.sampleIntervalSeconds * 1000, retentionDays: config.monitoring.retentionDays, logger }).start();
   const app = createApp(deps);
   const server: Server = app.listen(config.api.port, config.api.host, () => {
     logger.info({ port: config.api.port, host: config.api.host }, 'api listening');
   });
-  onShutdown(logger, [() => new Promise<void>((r) => server.close(() => r())), () => sampler.stop(), () => closeApiDeps(deps)]);
+  onShutdown(logger, [() => new Promise<void>((r) => server.close(() => r())), () => closeApiDeps(deps)]);
 }
 
 if (process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href) {

@@ -44,6 +44,7 @@ export class ProcessSampler {
   private lastCpu = process.cpuUsage();
   private lastAt = performance.now();
   private writing: Promise<void> = Promise.resolve();
+  private stopping: Promise<void> | null = null;
 
   constructor(
     private readonly db: Database,
@@ -61,7 +62,14 @@ export class ProcessSampler {
     return this;
   }
 
+  /** Stops sampling and writes the `stopped` sample; later calls do nothing. */
   async stop(): Promise<void> {
+    if (this.stopping) return this.stopping;
+    this.stopping = this.finish();
+    return this.stopping;
+  }
+
+  private async finish(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     await this.writing;

@@ -97,6 +97,8 @@ export class TestCluster {
     for (const w of this.workers) if (w.exitCode === null && w.signalCode === null) w.kill('SIGKILL');
     await new Promise<void>((r) => this.server?.close(() => r()) ?? r());
     if (this.deps) {
+      // its last sample must land before the database is dropped, not recreate it after
+      await this.deps.sampler?.stop();
       await this.deps.db.conn.dropDatabase().catch(() => undefined);
       await Promise.all(this.deps.queues.all().map((q) => q.obliterate({ force: true }).catch(() => undefined)));
       await closeApiDeps(this.deps);

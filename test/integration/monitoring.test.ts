@@ -127,7 +127,14 @@ describe('monitoring: drift, live performance, alerts, metrics', function () {
     expect(stored.body.deliveries).to.deep.equal([{ url: receiver.url, state: 'delivered', attempts: 2, delivered_at: stored.body.deliveries[0].delivered_at, last_error: null }]);
   });
 
-  it('shows the drift history with per-feature statistics, latency and open alerts', async () => {
+  it('shows the drift history with per-feature statistics, latency, error rate and open alerts', async () => {
+    const bad = await cluster.request('POST', '/v1/models/drifty/predict', { instances: [{ x1: 'not a number', x2: 1, color: 'red' }] });
+    expect(bad.status).to.equal(400);
+    // the API process writes its prediction latency and errors every sample interval
+    await waitFor('the failed prediction in the predict series', async () => {
+      const samples = await cluster.deps.db.metricSamples.find({ kind: 'predict', modelName: 'drifty' }).lean();
+      return samples.some((x) => (x.values as { errors: number }).errors > 0);
+    });
     const res = await cluster.request('GET', '/v1/models/drifty/monitoring?history=3');
     expect(res.status).to.equal(200);
     const view = res.body;
@@ -152,6 +159,11 @@ describe('monitoring: drift, live performance, alerts, metrics', function () {
     const latency = view.latency.by_version.find((v: { version: string }) => v.version === '1');
     expect(latency.predictions).to.equal(60);
     expect(latency.p50_ms).to.be.a('number');
+    expect(latency.requests).to.equal(2);
+    expect(latency.errors).to.equal(1);
+    expect(latency.error_rate).to.equal(0.5);
+    expect(latency.histogram).to.have.length(view.latency.bounds_ms.length + 1);
+    expect(latency.histogram.reduce((a: number, b: number) => a + b, 0)).to.equal(2);
     expect(view.alerts.map((a: { rule: string }) => a.rule)).to.deep.equal(['drift']);
   });
 
@@ -185,6 +197,8 @@ describe('monitoring: drift, live performance, alerts, metrics', function () {
     const resolved = await waitFor('the performance alert resolved', () => cluster.deps.db.alerts.findOne({ _id: alert._id, state: 'resolved' }).lean(), 60_000);
     expect(resolved.resolvedBy).to.equal('condition_cleared');
     expect(resolved.resolvedAt!.getTime()).to.be.above(fixed.getTime());
+    // a check may have caught the labels half-corrected; the next one sees them all
+    await waitFor('a check with every label corrected', () => cluster.deps.db.metricSamples.findOne({ kind: 'performance', subject: 'perfy', 'values.value': 1 }).lean());
     const live = await cluster.request('GET', '/v1/models/perfy/monitoring');
     expect(live.body.performance.latest).to.include({ metric: 'accuracy', value: 1, threshold: 0.9, labeled_rows: 50 });
   });
