@@ -130,37 +130,91 @@ export function binOf(cuts: Float64Array, v: number): number {
   return lo;
 }
 
-/** Bins every feature of X to at most maxBin value bins plus one missing bin. */
-export function binMatrix(X: Matrix, maxBin: number, options: { shared?: boolean; seed?: number } = {}): BinnedMatrix {
-  const { rows, cols, data } = X;
+/** Columns binned together: copied out of the row-major data in one pass, so no step strides across rows. */
+const BIN_BLOCK = 8;
+
+/**
+ * The work of binning a matrix, in arrays one thread or several fill:
+ * threads claim blocks of BIN_BLOCK columns. Every array sits in a
+ * SharedArrayBuffer when threads share the job.
+ */
+export interface BinJob {
+  data: Float64Array;
+  rows: number;
+  cols: number;
+  maxBin: number;
+  /** rows the bin edges come from, or null for all */
+  sample: Int32Array | null;
+  codes: Uint8Array;
+  /** cuts of column j at `cuts[j * 255 ..]`, `nCuts[j]` of them */
+  cuts: Float64Array;
+  nCuts: Int32Array;
+  hasMissing: Uint8Array;
+  /** [next block to claim, blocks finished, a helper failed] */
+  counters: Int32Array;
+}
+
+export function binBlockCount(cols: number): number {
+  return Math.ceil(cols / BIN_BLOCK);
+}
+
+/**
+ * Sets up the binning of X; with `shared` the outputs live in shared memory,
+ * and with `shareInput` X's values are copied there too (for helper threads).
+ */
+export function createBinJob(X: Matrix, maxBin: number, seed: number, shared: boolean, shareInput = false): BinJob {
+  const { rows, cols } = X;
+  const alloc = (bytes: number): ArrayBuffer | SharedArrayBuffer => (shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes));
   let sample: Int32Array | null = null;
   if (rows > EDGE_SAMPLE_ROWS) {
     const all = new Int32Array(rows);
     for (let i = 0; i < rows; i++) all[i] = i;
-    const rng = new Rng(options.seed ?? 0);
+    const rng = new Rng(seed);
     for (let i = 0; i < EDGE_SAMPLE_ROWS; i++) {
       const j = i + rng.int(rows - i);
       const t = all[i];
       all[i] = all[j];
       all[j] = t;
     }
-    sample = all.subarray(0, EDGE_SAMPLE_ROWS).sort();
+    sample = new Int32Array(alloc(EDGE_SAMPLE_ROWS * 4));
+    sample.set(all.subarray(0, EDGE_SAMPLE_ROWS).sort());
   }
-  const buffer = options.shared ? new SharedArrayBuffer(rows * cols) : new ArrayBuffer(rows * cols);
-  const codes = new Uint8Array(buffer);
-  const nBins = new Int32Array(cols);
-  const offsets = new Int32Array(cols + 1);
-  const hasMissing = new Uint8Array(cols);
-  const cuts: Float64Array[] = [];
-  // columns go in blocks copied out of the row-major data in one pass, so
-  // no step below strides across rows
-  const BLOCK = 8;
+  let data = X.data;
+  if (shareInput && !(data.buffer instanceof SharedArrayBuffer)) {
+    data = new Float64Array(alloc(X.data.length * 8));
+    data.set(X.data);
+  }
+  return {
+    data,
+    rows,
+    cols,
+    maxBin,
+    sample,
+    codes: new Uint8Array(alloc(rows * cols)),
+    cuts: new Float64Array(alloc(cols * 255 * 8)),
+    nCuts: new Int32Array(alloc(cols * 4)),
+    hasMissing: new Uint8Array(alloc(cols)),
+    counters: new Int32Array(alloc(12)),
+  };
+}
+
+/**
+ * Bins column blocks claimed from `job.counters[0]` until none are left,
+ * counting finished blocks in `job.counters[1]`. The fitting thread and
+ * its helper threads all run this.
+ */
+export function binClaimedBlocks(job: BinJob): void {
+  const { rows, cols, data, sample, codes, hasMissing, maxBin, counters } = job;
+  const nBlocks = binBlockCount(cols);
   const block: Float64Array[] = [];
-  for (let b = 0; b < Math.min(BLOCK, cols); b++) block.push(new Float64Array(rows));
+  for (let b = 0; b < Math.min(BIN_BLOCK, cols); b++) block.push(new Float64Array(rows));
   const sortBuf = new Float64Array(sample ? sample.length : rows);
   const pad = new Float64Array(256);
-  for (let j0 = 0; j0 < cols; j0 += BLOCK) {
-    const width = Math.min(BLOCK, cols - j0);
+  for (;;) {
+    const claimed = Atomics.add(counters, 0, 1);
+    if (claimed >= nBlocks) return;
+    const j0 = claimed * BIN_BLOCK;
+    const width = Math.min(BIN_BLOCK, cols - j0);
     for (let i = 0, o = j0; i < rows; i++, o += cols) {
       for (let b = 0; b < width; b++) block[b][i] = data[o + b];
     }
@@ -180,20 +234,20 @@ export function binMatrix(X: Matrix, maxBin: number, options: { shared?: boolean
         }
       }
       const c = quantileCuts(sortFloat64(sortBuf.subarray(0, m)), maxBin);
-      cuts.push(c);
+      job.cuts.set(c, j * 255);
+      job.nCuts[j] = c.length;
       const nb = c.length + 1;
-      nBins[j] = nb;
-      offsets[j + 1] = offsets[j] + nb + 1;
       const base = j * rows;
       // branch-free search over the cuts padded to 256 with +Infinity: the
       // bin is the count of cuts below v, found in 8 halving steps
       pad.fill(Infinity);
       pad.set(c);
+      let missing = 0;
       for (let i = 0; i < rows; i++) {
         const v = column[i];
         if (v !== v) {
           codes[base + i] = nb;
-          hasMissing[j] = 1;
+          missing = 1;
         } else {
           let q = +(pad[127] < v) << 7;
           q += +(pad[q + 63] < v) << 6;
@@ -206,7 +260,31 @@ export function binMatrix(X: Matrix, maxBin: number, options: { shared?: boolean
           codes[base + i] = q;
         }
       }
+      hasMissing[j] = missing;
     }
+    Atomics.add(counters, 1, 1);
+    Atomics.notify(counters, 1);
   }
-  return { rows, cols, codes, nBins, offsets, totalBins: offsets[cols], cuts, hasMissing };
+}
+
+/** The BinnedMatrix of a finished job. */
+export function finishBinJob(job: BinJob): BinnedMatrix {
+  const { rows, cols } = job;
+  const nBins = new Int32Array(cols);
+  const offsets = new Int32Array(cols + 1);
+  const cuts: Float64Array[] = [];
+  for (let j = 0; j < cols; j++) {
+    const c = job.cuts.slice(j * 255, j * 255 + job.nCuts[j]);
+    cuts.push(c);
+    nBins[j] = c.length + 1;
+    offsets[j + 1] = offsets[j] + c.length + 2;
+  }
+  return { rows, cols, codes: job.codes, nBins, offsets, totalBins: offsets[cols], cuts, hasMissing: Uint8Array.from(job.hasMissing) };
+}
+
+/** Bins every feature of X to at most maxBin value bins plus one missing bin, on this thread. */
+export function binMatrix(X: Matrix, maxBin: number, options: { shared?: boolean; seed?: number } = {}): BinnedMatrix {
+  const job = createBinJob(X, maxBin, options.seed ?? 0, options.shared ?? false);
+  binClaimedBlocks(job);
+  return finishBinJob(job);
 }

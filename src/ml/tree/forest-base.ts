@@ -5,11 +5,10 @@ import { encodeLabels } from '../base/labels.js';
 import type { Matrix } from '../base/matrix.js';
 import type { Params } from '../base/params.js';
 import { Rng } from '../base/random.js';
-import { binMatrix } from './binning.js';
 import { readClasses, readEnvelope, readFloats, readInt } from './saved-state.js';
 import { averageLeafValues, flattenTrees, treesFromJSON, treesToJSON, type TreeArrays } from './tree-arrays.js';
 import { featuresPerSplit, resolveJobs, type MaxFeatures } from './tree-params.js';
-import { growTrees } from './tree-pool.js';
+import { binMatrixOnThreads, growTrees } from './tree-pool.js';
 
 /** The settings a forest or a single tree fits with, read from its params. */
 export interface ForestSettings {
@@ -71,7 +70,7 @@ abstract class ForestBase implements HasFeatureImportances {
     const s = this.settings();
     if (options.signal?.aborted) throw new AbortError(`${this.name}: fit aborted`);
     const threads = Math.min(resolveJobs(s.nJobs), s.nEstimators);
-    const binned = binMatrix(X, s.maxBin, { shared: threads > 1, seed: s.seed });
+    const binned = binMatrixOnThreads(X, s.maxBin, s.seed, threads);
     const rng = new Rng(s.seed);
     const seeds = new Float64Array(s.nEstimators);
     for (let t = 0; t < seeds.length; t++) seeds[t] = Math.floor(rng.next() * 4294967296);

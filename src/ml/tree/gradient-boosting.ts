@@ -5,11 +5,12 @@ import { encodeLabels } from '../base/labels.js';
 import type { Matrix } from '../base/matrix.js';
 import { checkNumber, withDefaults, type Params } from '../base/params.js';
 import { Rng } from '../base/random.js';
-import { binMatrix, type BinnedMatrix } from './binning.js';
+import type { BinnedMatrix } from './binning.js';
 import { BoostingTreeGrower, leafOfBinnedRow } from './boosting-tree-grower.js';
 import { readClasses, readEnvelope, readFloats, readInt } from './saved-state.js';
 import { addLeafSums, flattenTrees, treesFromJSON, treesToJSON, truncateTrees, type TreeArrays, type TreeBuilder } from './tree-arrays.js';
 import { checkJobs, resolveJobs } from './tree-params.js';
+import { binMatrixOnThreads } from './tree-pool.js';
 
 /** Hyperparameters of gradient boosting (xgboost names). */
 export interface GradientBoostingParams extends Params {
@@ -211,7 +212,7 @@ abstract class GradientBoostingBase implements HasFeatureImportances {
     }
 
     const threads = resolveJobs(p.n_jobs);
-    const bm = binMatrix(X, p.max_bin, { seed: p.seed, shared: threads > 1 });
+    const bm = binMatrixOnThreads(X, p.max_bin, p.seed, threads);
     const grower = new BoostingTreeGrower(
       bm,
       {

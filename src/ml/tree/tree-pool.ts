@@ -1,5 +1,6 @@
 import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_threads';
-import type { BinnedMatrix } from './binning.js';
+import type { Matrix } from '../base/matrix.js';
+import { binBlockCount, binClaimedBlocks, binMatrix, createBinJob, finishBinJob, type BinnedMatrix } from './binning.js';
 import { growClaimedTrees, type ForestJob, type GrownTreeMessage } from './forest-job.js';
 import type { ForestTreeOptions } from './forest-tree-grower.js';
 import type { HistogramShared } from './histogram-helper.js';
@@ -111,6 +112,34 @@ export function growTrees(
   if (expected < nTrees) return null;
   for (let i = 0; i < nTrees; i++) if (!results[i]) throw new Error(`forest helper threads lost tree ${i}`);
   return results;
+}
+
+/**
+ * Bins X with `threads` threads claiming column blocks (the result, in
+ * shared memory, is the same as binMatrix's); one thread bins on its own.
+ */
+export function binMatrixOnThreads(X: Matrix, maxBin: number, seed: number, threads: number): BinnedMatrix {
+  const nBlocks = binBlockCount(X.cols);
+  if (threads <= 1 || nBlocks < 2) return binMatrix(X, maxBin, { shared: threads > 1, seed });
+  const job = createBinJob(X, maxBin, seed, true, true);
+  for (const w of getHelpers(Math.min(threads, nBlocks) - 1)) w.postMessage({ kind: 'bin', job });
+  binClaimedBlocks(job);
+  const c = job.counters;
+  let lastDone = -1;
+  let since = Date.now();
+  for (;;) {
+    const done = Atomics.load(c, 1);
+    if (done >= nBlocks) break;
+    if (Atomics.load(c, 2) !== 0) throw new Error('a tree helper thread failed while binning');
+    if (done !== lastDone) {
+      lastDone = done;
+      since = Date.now();
+    } else if (Date.now() - since > STALL_MS) {
+      throw new Error(`binning helper threads made no progress for ${STALL_MS / 1000} s`);
+    }
+    Atomics.wait(c, 1, done, 1000);
+  }
+  return finishBinJob(job);
 }
 
 /** Sends the i-th helper thread (0-based) to serve a boosting fit's histograms. */

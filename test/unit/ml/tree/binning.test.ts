@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { fromRows } from '../../../../src/ml/base/matrix.js';
 import { Rng } from '../../../../src/ml/base/random.js';
 import { binMatrix, binOf, quantileCuts, sortFloat64 } from '../../../../src/ml/tree/binning.js';
+import { binMatrixOnThreads } from '../../../../src/ml/tree/tree-pool.js';
 
 describe('binning', () => {
   it('gives each distinct value its own bin when there are few, cutting midway', () => {
@@ -59,5 +60,23 @@ describe('sortFloat64', () => {
     const plain = (a: ArrayLike<number>): number[] => Array.from(a, (x) => (x === 0 ? 0 : x));
     const expected = plain(Array.from(v).sort((a, b) => a - b));
     expect(plain(sortFloat64(v.slice()))).to.deep.equal(expected);
+  });
+});
+
+describe('binMatrixOnThreads', () => {
+  it('bins the same on two threads as on one', function () {
+    this.timeout(30000);
+    const rng = new Rng(4);
+    const rows = 500;
+    const cols = 19;
+    const data = new Float64Array(rows * cols).map(() => (rng.next() < 0.05 ? Number.NaN : Math.round(rng.normal() * 100) / 10));
+    const X = { rows, cols, data };
+    const one = binMatrix(X, 32);
+    const two = binMatrixOnThreads(X, 32, 0, 2);
+    expect(Array.from(two.codes)).to.deep.equal(Array.from(one.codes));
+    expect(two.cuts.map((c) => Array.from(c))).to.deep.equal(one.cuts.map((c) => Array.from(c)));
+    expect(Array.from(two.offsets)).to.deep.equal(Array.from(one.offsets));
+    expect(Array.from(two.hasMissing)).to.deep.equal(Array.from(one.hasMissing));
+    expect(two.codes.buffer).to.be.instanceOf(SharedArrayBuffer);
   });
 });
