@@ -1,6 +1,5 @@
 import type { JobQueues } from '../../queues/job-queues.js';
 import type { MonitorJob } from '../../queues/job-schemas.js';
-import { isDuplicateKey } from '../registry/database.js';
 import { evaluateQueueRules, evaluateWorkerRule } from './cluster-rules.js';
 import type { MonitoringContext } from './model-check.js';
 import { recordQueueHealth } from './queue-health.js';
@@ -35,8 +34,8 @@ export function checkJobId(modelName: string, tick: string): string {
 /**
  * Everything the cluster checks once per tick, whichever worker runs it:
  * the queue snapshot and series, queue and worker alert rules, one drift and
- * performance check job per model (job ids derived from the tick, job
- * records keyed by the same id), and pruning of expired series, reports,
+ * performance check job per model (job ids derived from the tick, reports
+ * unique per model and tick), and pruning of expired series, reports,
  * resolved alerts and logged predictions (FerretDB has no TTL indexes).
  */
 export async function runTick(ctx: MonitoringContext & { queues: JobQueues }, job: TickJob, now = new Date()): Promise<TickResult> {
@@ -51,7 +50,12 @@ export async function runTick(ctx: MonitoringContext & { queues: JobQueues }, jo
   return { tick: job.tick, snapshot: written, queues: samples.length, workers: workers.workers, silent_workers: workers.silent, checks, pruned };
 }
 
-/** One check job per registered model (time series have no inputs to drift), with a job record so GET /v1/jobs shows it. */
+/**
+ * One check job per registered model (time series have no inputs to drift).
+ * Scheduled checks get no job record: one per model and tick would bury the
+ * users' jobs in GET /v1/jobs; their outcome is the drift report, and their
+ * failures count in the monitoring queue's failure rate.
+ */
 async function queueModelChecks(ctx: MonitoringContext & { queues: JobQueues }, tick: string): Promise<string[]> {
   const { db, queues } = ctx;
   const models = await db.registeredModels.find({ task: { $ne: 'timeseries' } }).select({ name: 1 }).lean();
@@ -60,11 +64,6 @@ async function queueModelChecks(ctx: MonitoringContext & { queues: JobQueues }, 
   for (const m of models) {
     const id = checkJobId(m.name, tick);
     const spec: MonitorJob = { type: 'monitor', model_name: m.name, tick };
-    try {
-      await db.jobs.create({ _id: id, type: 'monitor', state: 'queued', modelName: m.name, dataset: null, spec });
-    } catch (err) {
-      if (!isDuplicateKey(err)) throw err;
-    }
     await queue.add('monitor', spec, { jobId: id, attempts: 2 });
     ids.push(id);
   }

@@ -74,10 +74,10 @@ export function writeConfig(name: string, config: Record<string, unknown>): stri
   return file;
 }
 
-/** Starts a scheduler process with a seconds-level cron; its output is kept in `log`. */
+/** Starts a scheduler process with a seconds-level cron; its output (debug: one line per tick enqueued) is kept in `log`. */
 export function startScheduler(cluster: TestCluster, cron: string, log: string[] = []): ChildProcess {
   const child = spawn(process.execPath, [path.resolve('dist/workers/scheduler.js')], {
-    env: { ...process.env, ...cluster.env(), SCHEDULER_CRON: cron, LOG_LEVEL: 'info' },
+    env: { ...process.env, ...cluster.env(), SCHEDULER_CRON: cron, LOG_LEVEL: 'debug' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout!.on('data', (d: Buffer) => log.push(d.toString()));

@@ -211,24 +211,22 @@ describe('monitoring: drift, live performance, alerts, metrics', function () {
     const monitoring = cluster.deps.queues.get('monitoring');
     await waitFor('the monitoring queue to drain', async () => {
       const c = await monitoring.getJobCounts('waiting', 'active', 'delayed', 'prioritized');
-      return c.waiting + c.active + c.delayed + c.prioritized === 0 && (await db.jobs.countDocuments({ type: 'monitor', state: { $in: ['queued', 'active'] } })) === 0;
+      return c.waiting + c.active + c.delayed + c.prioritized === 0;
     });
     const snapshots = await db.queueHealth.find().lean();
     const ticks = snapshots.map((s) => s.tick);
     expect(ticks.length).to.be.at.least(5);
     expect(new Set(ticks).size).to.equal(ticks.length);
-    // both schedulers enqueued every tick
-    const enqueuedBy = schedulerLogs.join('').split('\n').filter((l) => l.includes('scheduler running')).length;
-    expect(enqueuedBy).to.equal(2);
+    // both schedulers enqueued every tick...
+    const enqueued = schedulerLogs
+      .join('')
+      .split('\n')
+      .filter((l) => l.includes('"msg":"tick enqueued"'))
+      .map((l) => JSON.parse(l) as { tick: string; pid: number });
+    const both = ticks.filter((tick) => new Set(enqueued.filter((e) => e.tick === tick).map((e) => e.pid)).size === 2);
+    // (the first or last tick may fall while only one of them is up)
+    expect(both.length).to.be.at.least(Math.max(3, ticks.length - 2));
 
-    const checks = await db.jobs.find({ type: 'monitor', 'spec.tick': { $exists: true } }).lean();
-    const byTick = new Map<string, string[]>();
-    for (const c of checks) byTick.set((c.spec as { tick: string }).tick, [...(byTick.get((c.spec as { tick: string }).tick) ?? []), c.modelName!]);
-    for (const tick of ticks) expect([...(byTick.get(tick) ?? [])].sort(), tick).to.deep.equal(['drifty', 'goody', 'perfy']);
-    for (const c of checks.filter((x) => ticks.includes((x.spec as { tick: string }).tick))) {
-      expect(c.state, c._id).to.equal('completed');
-      expect(c.attempts, c._id).to.equal(1);
-    }
     const reports = await db.driftReports.find({ trigger: 'schedule' }).lean();
     const keys = reports.map((r) => `${r.modelName}|${r.runKey}`);
     expect(new Set(keys).size).to.equal(keys.length);
@@ -236,15 +234,17 @@ describe('monitoring: drift, live performance, alerts, metrics', function () {
     const queueSamples = await db.metricSamples.find({ kind: 'queue' }).lean();
     for (const tick of ticks) expect(queueSamples.filter((s) => s.key.endsWith(`|${tick}`)).length, tick).to.equal(cluster.deps.queues.all().length);
 
-    // the workers' logs: every tick and check job started exactly once
+    // ...and the workers started every tick job and every check job exactly once
     const started = [...cluster.workerLogs.values()]
       .flat()
       .join('')
       .split('\n')
       .filter((l) => l.includes('"msg":"job started"'))
       .map((l) => JSON.parse(l).job as string);
-    const tickJobs = ticks.map((t) => `tick-${new Date(t).getTime()}`);
-    for (const id of [...tickJobs, ...checks.map((c) => c._id)]) expect(started.filter((s) => s === id), id).to.have.length(1);
+    const ids = ticks.flatMap((t) => [`tick-${new Date(t).getTime()}`, ...['drifty', 'goody', 'perfy'].map((m) => `monitor-${m}-${new Date(t).getTime()}`)]);
+    for (const id of ids) expect(started.filter((s) => s === id), id).to.have.length(1);
+    // and none failed
+    expect((await monitoring.getJobCounts('failed')).failed).to.equal(0);
   });
 
   it('runs an on-demand check as a job visible at GET /v1/jobs/:id', async () => {
