@@ -42,7 +42,7 @@ export const DEFAULTS: Config = {
     performanceThreshold: null,
     windowSize: 1000,
     windowHours: 24,
-    minWindowRows: 30,
+    minWindowRows: 200,
     minLabeledRows: 20,
     retentionDays: 14,
     sampleIntervalSeconds: 15,
