@@ -12,6 +12,7 @@ import { healthRoutes } from './routes/health.routes.js';
 import { jobRoutes } from './routes/jobs.routes.js';
 import { modelRoutes } from './routes/models.routes.js';
 import { modelMonitoringRoutes, monitoringRoutes } from './routes/monitoring.routes.js';
+import { predictRoute } from './routes/predict.routes.js';
 import { registryRoutes } from './routes/registry.routes.js';
 
 let defaultMetricsStarted = false;
@@ -28,6 +29,8 @@ export function createApp(deps: ApiDeps): Express {
   }
   registerClusterMetrics({ db: deps.db, queues: deps.queues, logger: deps.logger, freshMs: deps.config.monitoring.sampleIntervalSeconds * 3000 });
 
+  // The predict hot path first, ahead of every other layer.
+  app.post('/v1/models/:name/predict', ...predictRoute(deps));
   app.use(healthRoutes(deps));
   app.get('/metrics', async (_req, res) => {
     res.set('Content-Type', register.contentType).send(await register.metrics());

@@ -30,7 +30,7 @@ describe('serving (real Redis and MongoDB)', function () {
     workers: 1,
     workerEnv: { BATCH_PREDICT_BLOCK_ROWS: '64', POOL_THREADS: '2' },
     overrides: {
-      api: { maxPredictInstances: 20 },
+      api: { maxPredictInstances: 20, jsonLimit: '64kb' },
       // A long, deterministic gathering window so the micro-batching test does not depend on timing.
       serving: { batchWaitMs: 40, batchIdleFlush: false, logFlushMs: 50, poolThreads: 1 },
     },
@@ -149,6 +149,17 @@ describe('serving (real Redis and MongoDB)', function () {
       const res = await Promise.all(bodies.map((b) => predict(b)));
       expect(res.map((r) => r.status)).to.deep.equal([200, 400, 200]);
       expect(res[1].body.error.message).to.match(/x2/);
+    });
+
+    it('answers a body over the JSON limit with 413, malformed JSON with 400 and a non-JSON body with 415', async () => {
+      const big = await predict({ instances: [{ ...instance(1), pad: 'x'.repeat(70 * 1024) }] });
+      expect(big.status).to.equal(413);
+      expect(big.body.error.code).to.equal('payload_too_large');
+      const bad = await cluster.request('POST', '/v1/models/churn/predict', '{"instances": [', { 'content-type': 'application/json' });
+      expect(bad.status).to.equal(400);
+      expect(bad.body.error.code).to.equal('invalid_json');
+      const text = await cluster.request('POST', '/v1/models/churn/predict', 'x1=1', { 'content-type': 'text/plain' });
+      expect(text.status).to.equal(415);
     });
 
     it('answers too many instances with 413 giving the limit', async () => {

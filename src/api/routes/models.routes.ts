@@ -1,13 +1,12 @@
 import { Router } from 'express';
 import { aliasesOf, findVersion, tagsObject, toVersionView } from '../../registry/model-registry.js';
 import type { ModelVersionDoc } from '../../registry/model-version.model.js';
-import { predictRequestSchema } from '../../serving/model-server.js';
 import { notFound } from '../../utils/app-error.js';
 import { requireRole } from '../auth.js';
 import type { ApiDeps } from '../deps.js';
 
 export function modelRoutes(deps: ApiDeps): Router {
-  const { config, db, models } = deps;
+  const { config, db } = deps;
   const router = Router();
   const viewer = requireRole(config, 'viewer');
 
@@ -42,12 +41,6 @@ export function modelRoutes(deps: ApiDeps): Router {
 
   router.get('/:name/versions/:version', viewer, async (req, res) => {
     res.json(toVersionView(await findVersion(db, String(req.params.name), String(req.params.version))));
-  });
-
-  router.post('/:name/predict', viewer, async (req, res) => {
-    const parsed = predictRequestSchema.safeParse(req.body ?? {});
-    if (!parsed.success) throw parsed.error;
-    res.json(await models.predict(String(req.params.name), parsed.data));
   });
 
   return router;
