@@ -96,14 +96,16 @@ async function startWorker(env: Record<string, string>): Promise<ChildProcess> {
 
 /**
  * The prediction side of batch_predict without GridFS: the same task file and
- * thread pool, blocks of 10,000 generated lines, four in flight, answered in
- * order; rows per second of the prediction work alone.
+ * thread pool, blocks of 10,000 lines generated beforehand, four in flight,
+ * answered in order; rows per second of the prediction work alone.
  */
 async function computeOnly(pipelineText: string, rows: number, threads: number): Promise<number> {
   const pool = new Piscina({ filename: new URL('../../workers/tasks/batch-predict.task.js', import.meta.url).href, minThreads: threads, maxThreads: threads });
   try {
     const base = { sha256: 'bench', header: HEADER.trimEnd(), kinds: { f1: 'number', f2: 'number', f3: 'number', f4: 'number', color: 'string' } as const, predictionColumn: 'prediction', probabilityColumns: ['proba_no', 'proba_yes'] };
     const block = 10_000;
+    const texts: string[] = [];
+    for (let i = 0; i < rows; i += block) texts.push(csvRows(2_000_000 + i, 2_000_000 + Math.min(rows, i + block)));
     const t0 = performance.now();
     const inFlight: Promise<BlockOutcome>[] = [];
     let done = 0;
@@ -112,8 +114,8 @@ async function computeOnly(pipelineText: string, rows: number, threads: number):
       if (!out.ok) throw new Error(JSON.stringify(out));
       done += out.rows;
     };
-    for (let i = 0; i < rows; i += block) {
-      const payload: BlockPayload = { ...base, text: csvRows(2_000_000 + i, 2_000_000 + Math.min(rows, i + block)), firstRow: i + 1 };
+    for (let b = 0; b < texts.length; b++) {
+      const payload: BlockPayload = { ...base, text: texts[b], firstRow: b * block + 1 };
       inFlight.push(runWithModel((p: BlockPayload) => pool.run(p) as Promise<BlockOutcome | ModelMiss>, payload, () => pipelineText));
       if (inFlight.length >= threads * 2) await take();
     }
