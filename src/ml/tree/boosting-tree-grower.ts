@@ -22,6 +22,12 @@ export interface BoostingTreeOptions {
 
 /** Splits gaining less than this are not made (xgboost's kRtEps). */
 const MIN_GAIN = 1e-6;
+/**
+ * Least row x feature updates for which a histogram is shared with the
+ * helper threads: each hand-over costs a wake-up, which smaller nodes do
+ * not repay.
+ */
+const HELPER_MIN_WORK = 262_144;
 /** Threshold of the "values left, missing right" split: every finite value goes left. */
 const ALL_VALUES = Number.MAX_VALUE;
 
@@ -324,7 +330,7 @@ export class BoostingTreeGrower {
     const hist = this.views[slot];
     const nf = features.length;
     const rows = allRows ? null : idx;
-    if (this.helper && slot < this.sharedSlots && m * nf >= 16_384) {
+    if (this.helper && slot < this.sharedSlots && m * nf >= HELPER_MIN_WORK) {
       this.helper.build(slot, start, m, allRows, nf);
       return;
     }

@@ -275,8 +275,9 @@ describe('GradientBoosting', () => {
 describe('GradientBoosting threads', () => {
   it('fits the same model with histogram helper threads as without', function () {
     this.timeout(30000);
-    const { X, y } = binaryData(3000, 9, 11);
-    const params = { n_estimators: 8, max_depth: 5, subsample: 0.8, colsample_bytree: 0.8 };
+    // large enough that the upper nodes' histograms are shared with the helpers
+    const { X, y } = binaryData(24000, 30, 11);
+    const params = { n_estimators: 5, max_depth: 4, subsample: 0.9, colsample_bytree: 0.9 };
     const one = JSON.stringify(new GradientBoostingClassifier({ ...params, n_jobs: 1 }).fit(X, y).toJSON().state);
     const two = JSON.stringify(new GradientBoostingClassifier({ ...params, n_jobs: 2 }).fit(X, y).toJSON().state);
     expect(two).to.equal(one);
