@@ -73,6 +73,8 @@ export async function crossValidateAndFit(
   const stop = new AbortController();
   const onAbort = (): void => stop.abort(signal?.reason);
   signal?.addEventListener('abort', onAbort, { once: true });
+  // a job cancelled while it was still loading its data arrives here already aborted: the listener would never fire
+  if (signal?.aborted) onAbort();
   const fitting =
     options.withFinalFit === false
       ? Promise.resolve(null)
