@@ -67,6 +67,7 @@ export async function runTrial(study: Study, number: number, ctx: TrialRunContex
   const stop = new AbortController();
   const onAbort = (): void => stop.abort(ctx.signal?.reason ?? new Error('cancelled'));
   ctx.signal?.addEventListener('abort', onAbort, { once: true });
+  if (ctx.signal?.aborted) onAbort();
   const watch = setInterval(() => {
     void (async () => {
       if (stop.signal.aborted) return;
