@@ -299,6 +299,9 @@ const bench: Bench = {
       if (worker && worker.exitCode === null) worker.kill('SIGKILL');
       for (const s of servers) await new Promise<void>((r) => s.close(() => r()));
       if (deps) {
+        // Nothing may write after the drop: the process sampler and the prediction log would recreate the database.
+        await deps.sampler?.stop();
+        await deps.models.flushLog();
         await deps.db.conn.dropDatabase().catch(() => undefined);
         await Promise.all(deps.queues.all().map((q) => q.obliterate({ force: true }).catch(() => undefined)));
         await closeApiDeps(deps);
