@@ -99,6 +99,7 @@ export class TestCluster {
     if (this.deps) {
       // its last sample must land before the database is dropped, not recreate it after
       await this.deps.sampler?.stop();
+      await this.deps.models.flushLog();
       await this.deps.db.conn.dropDatabase().catch(() => undefined);
       await Promise.all(this.deps.queues.all().map((q) => q.obliterate({ force: true }).catch(() => undefined)));
       await closeApiDeps(this.deps);
