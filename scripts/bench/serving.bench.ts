@@ -228,7 +228,8 @@ const bench: Bench = {
       };
 
       // Batch prediction: a dataset of N rows streamed into GridFS, scored by a worker process.
-      const n = quick ? 100_000 : 1_000_000;
+      // BENCH_BATCH_ROWS overrides the size (to check that memory stays flat for bigger inputs).
+      const n = Number(process.env.BENCH_BATCH_ROWS) || (quick ? 100_000 : 1_000_000);
       const g0 = performance.now();
       const chunk = 20_000;
       async function* rows(): AsyncGenerator<string> {
