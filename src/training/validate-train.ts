@@ -2,7 +2,7 @@ import { ParameterError } from '../ml/base/errors.js';
 import { getModelType } from '../ml/model-types.js';
 import { ModelPipeline } from '../ml/pipeline/model-pipeline.js';
 import { pipelineSpec } from './train.js';
-import type { TrainJob } from '../../queues/job-schemas.js';
+import type { TaskName, TrainJob } from '../../queues/job-schemas.js';
 import type { Database } from '../registry/database.js';
 import { resolveDataset } from '../registry/dataset-service.js';
 import { AppError } from '../utils/app-error.js';
@@ -26,14 +26,28 @@ export async function validateTrainJob(db: Database, job: TrainJob, defaultCvFol
   if (dataset.rowCount < folds) {
     throw new AppError('validation_failed', `dataset '${dataset.name}' has ${dataset.rowCount} rows, fewer than the ${folds} cross-validation folds`);
   }
+  // Without a task the worker infers it from the data; here the spec must be
+  // valid for at least one task the target column allows.
+  let candidates: TaskName[];
   try {
-    const tasks = getModelType(job.model.type).tasks;
-    const task = job.task ?? tasks[0];
-    new ModelPipeline(pipelineSpec(job, task));
+    const textTarget = dataset.columns.find((c) => c.name === job.target)?.type === 'string';
+    candidates = job.task ? [job.task] : getModelType(job.model.type).tasks.filter((t) => !textTarget || t === 'classification');
   } catch (err) {
     if (err instanceof ParameterError) throw new AppError('validation_failed', err.message, { details: { parameter: err.parameter } });
     throw err;
   }
+  let firstError: ParameterError | undefined;
+  for (const task of candidates.length ? candidates : [job.task ?? 'classification']) {
+    try {
+      new ModelPipeline(pipelineSpec(job, task));
+      firstError = undefined;
+      break;
+    } catch (err) {
+      if (!(err instanceof ParameterError)) throw err;
+      firstError ??= err;
+    }
+  }
+  if (firstError) throw new AppError('validation_failed', firstError.message, { details: { parameter: firstError.parameter } });
   if (job.model.version && (await db.modelVersions.exists({ modelName: job.model_name, version: job.model.version }))) {
     throw new AppError('conflict', `version '${job.model.version}' of model '${job.model_name}' already exists; bump model.version or leave it out`);
   }
