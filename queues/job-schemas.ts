@@ -67,16 +67,21 @@ export const cvSchema = z.union([
 ]);
 export type CvSpec = z.infer<typeof cvSchema>;
 
-/** POST /v1/jobs {type: 'train'}: train with k-fold CV, then fit on all rows and register a version. */
-export const trainJobSchema = z
-  .object({
-    type: z.literal('train'),
+/** The fields every job that fits a model on a dataset shares (train, tune). */
+const modelJobFields = {
     model_name: nameSchema,
     dataset: z.string().min(1),
     target: z.string().min(1),
     features: z.array(z.string().min(1)).min(1).optional(),
     task: taskSchema.optional(),
     model: modelConfigSchema,
+};
+
+/** POST /v1/jobs {type: 'train'}: train with k-fold CV, then fit on all rows and register a version. */
+export const trainJobSchema = z
+  .object({
+    type: z.literal('train'),
+    ...modelJobFields,
     cv: cvSchema.optional(),
   })
   .strict();
@@ -194,12 +199,7 @@ export type PrunerSpec = z.infer<typeof prunerSchema>;
 export const tuneJobSchema = z
   .object({
     type: z.literal('tune'),
-    model_name: nameSchema,
-    dataset: z.string().min(1),
-    target: z.string().min(1),
-    features: z.array(z.string().min(1)).min(1).optional(),
-    task: taskSchema.optional(),
-    model: modelConfigSchema,
+    ...modelJobFields,
     search_space: searchSpaceSchema,
     sampler: samplerSchema.default({ type: 'tpe' }),
     pruner: prunerSchema.default({ type: 'none' }),

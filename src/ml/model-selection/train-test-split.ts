@@ -38,7 +38,7 @@ export function trainTestSplit(X: SplitSamples, options: TrainTestSplitOptions =
   if (n === 0) throw new DataError(`${name}: found an empty dataset (0 samples); at least 1 is required`);
   const test = testSize === null && trainSize === null ? 0.25 : testSize;
   if (!shuffle) {
-    if (stratify) throw new ParameterError(`${name}: a stratified split is not implemented for shuffle=false`, 'stratify');
+    if (stratify) throw new ParameterError(`${name}: a stratified split cannot be made with shuffle=false (as in scikit-learn); use shuffle=true`, 'stratify');
     const [nTrain, nTest] = resolveSizes(name, n, test, trainSize, 0.25);
     const train = new Int32Array(nTrain);
     const held = new Int32Array(nTest);
