@@ -102,7 +102,6 @@ async function runBenchStudy(o: {
   await runStudy(study, {
     dispatcher,
     parallelism: o.parallelism,
-    pollMs: 1,
     signal: stop.signal,
     onProgress: (p) => {
       if (o.stopAt !== undefined && p.bestValue !== null && p.bestValue <= o.stopAt) stop.abort();

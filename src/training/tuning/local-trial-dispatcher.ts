@@ -5,6 +5,8 @@ import type { TrialDispatcher, TrialJobStatus } from './trial-dispatcher.js';
 /** Runs a study's trials in this process (tests and benchmarks): the same trial code, no queue. */
 export class LocalTrialDispatcher implements TrialDispatcher {
   private readonly inFlight = new Map<number, { done: Promise<void>; abort: AbortController }>();
+  /** drivers waiting in waitForChange */
+  private readonly waiters = new Set<() => void>();
 
   constructor(
     private readonly study: Study,
@@ -19,8 +21,27 @@ export class LocalTrialDispatcher implements TrialDispatcher {
       .catch(async (err: unknown) => {
         await this.study.tell(number, { state: 'failed', error: String((err as Error)?.message ?? err) });
       })
-      .finally(() => this.inFlight.delete(number));
+      .finally(() => {
+        this.inFlight.delete(number);
+        for (const wake of this.waiters) wake();
+      });
     this.inFlight.set(number, { done, abort });
+  }
+
+  /** Resolves when a trial settles, after `ms`, or on abort, whichever is first. */
+  waitForChange(_studyId: string, ms: number, signal?: AbortSignal): Promise<void> {
+    return new Promise((resolve) => {
+      if (signal?.aborted) return resolve();
+      const done = (): void => {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', done);
+        this.waiters.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      signal?.addEventListener('abort', done, { once: true });
+      this.waiters.add(done);
+    });
   }
 
   async status(_studyId: string, number: number): Promise<TrialJobStatus> {

@@ -50,6 +50,15 @@ describe('studies driven to the end', function () {
     for (const t of trials) expect(t.intermediate.map((iv) => iv.step).sort()).to.deep.equal([0, 1, 2, 3]);
   });
 
+  it('wakes on each settled trial instead of waiting out the poll interval', async () => {
+    const { study, dispatcher } = await ridgeStudy({ nTrials: 4, delayMs: 5 });
+    const t0 = Date.now();
+    const trials = await runStudy(study, { dispatcher, parallelism: 2, pollMs: 60_000 });
+    expect(trials.map((t) => t.state)).to.deep.equal(Array(4).fill('complete'));
+    // with a one-minute poll, only the dispatcher's wake-ups can end this within the test's timeout
+    expect(Date.now() - t0).to.be.lessThan(15_000);
+  });
+
   it('prunes bad trials after a fold, so they run fewer folds', async () => {
     const { study, dispatcher, runner } = await ridgeStudy({ nTrials: 14, sampler: new RandomSampler(3), pruner: new MedianPruner({ nStartupTrials: 3 }) });
     const trials = await runStudy(study, { dispatcher, parallelism: 1, pollMs: 5 });
