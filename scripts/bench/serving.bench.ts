@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,7 +9,7 @@ import express from 'express';
 import { Redis } from 'ioredis';
 import { Piscina } from 'piscina';
 import { loadConfig } from '../../config/index.js';
-import { createApp } from '../../src/api/app.js';
+import { createApiServer } from '../../src/api/app.js';
 import type { ApiDeps } from '../../src/api/deps.js';
 import { buildApiDeps, closeApiDeps } from '../../src/api/server.js';
 import { parseCsv } from '../../src/ml/data/csv.js';
@@ -37,9 +37,9 @@ function load(spec: LoadSpec): Promise<LoadResult> {
   });
 }
 
-function listen(app: express.Express): Promise<{ server: Server; url: string }> {
+function listen(server: Server): Promise<{ server: Server; url: string }> {
   return new Promise((resolve) => {
-    const server = app.listen(0, '127.0.0.1', () => resolve({ server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` }));
+    server.listen(0, '127.0.0.1', () => resolve({ server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` }));
   });
 }
 
@@ -142,13 +142,13 @@ const bench: Bench = {
     let worker: ChildProcess | undefined;
     try {
       deps = await buildApiDeps(config, createLogger('warn', 'api'));
-      const api = await listen(createApp(deps));
+      const api = await listen(createApiServer(deps));
       servers.push(api.server);
       const hello = express();
       hello.get('/', (_req, res) => {
         res.send('Hello World!');
       });
-      const helloSrv = await listen(hello);
+      const helloSrv = await listen(createServer(hello));
       servers.push(helloSrv.server);
 
       // The model: 100-tree gradient boosting (the design's seed config), one instance per request.

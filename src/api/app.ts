@@ -1,3 +1,4 @@
+import { createServer, type Server } from 'node:http';
 import express, { type Express } from 'express';
 import { collectDefaultMetrics, register } from 'prom-client';
 import { registerClusterMetrics } from '../monitoring/prometheus.js';
@@ -17,8 +18,20 @@ import { registryRoutes } from './routes/registry.routes.js';
 
 let defaultMetricsStarted = false;
 
+/**
+ * The API's HTTP server, not listening yet: POST /v1/models/:name/predict
+ * goes straight to its handler, everything else through the Express app.
+ */
+export function createApiServer(deps: ApiDeps): Server {
+  const predict = predictRoute(deps);
+  const app = createApp(deps, predict.route);
+  return createServer((req, res) => {
+    if (!predict.serve(req, res)) void app(req, res);
+  });
+}
+
 /** The Express app: routes, auth, Bull Board, errors. Listening is the caller's business. */
-export function createApp(deps: ApiDeps): Express {
+export function createApp(deps: ApiDeps, predict = predictRoute(deps).route): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
@@ -29,8 +42,8 @@ export function createApp(deps: ApiDeps): Express {
   }
   registerClusterMetrics({ db: deps.db, queues: deps.queues, logger: deps.logger, freshMs: deps.config.monitoring.sampleIntervalSeconds * 3000 });
 
-  // The predict hot path first, ahead of every other layer.
-  app.post('/v1/models/:name/predict', ...predictRoute(deps));
+  // The predict hot path first, ahead of every other layer (createApiServer serves it before Express when it can).
+  app.post('/v1/models/:name/predict', predict);
   app.use(healthRoutes(deps));
   app.get('/metrics', async (_req, res) => {
     res.set('Content-Type', register.contentType).send(await register.metrics());

@@ -1,4 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
+import type { IncomingHttpHeaders } from 'node:http';
 import type { NextFunction, Request, Response } from 'express';
 import type { Config, Role } from '../../config/index.js';
 import { AppError } from '../utils/app-error.js';
@@ -12,10 +13,11 @@ function safeEqual(a: string, b: string): boolean {
 }
 
 /** The key a request carries: `Authorization: Bearer KEY` or `X-API-Key: KEY`. */
-function presentedKey(req: Request): string | undefined {
-  const header = req.get('authorization');
+function presentedKey(headers: IncomingHttpHeaders): string | undefined {
+  const header = headers.authorization;
   if (header?.toLowerCase().startsWith('bearer ')) return header.slice(7).trim();
-  return req.get('x-api-key') ?? undefined;
+  const key = headers['x-api-key'];
+  return Array.isArray(key) ? key[0] : key;
 }
 
 function roleOf(config: Config, key: string | undefined): Role | undefined {
@@ -34,7 +36,7 @@ export function authEnabled(config: Config): boolean {
  * 'anonymous' when the request carries no valid key.
  */
 export function callerOf(config: Config, req: Request): { who: string; role: Role | null } {
-  const key = presentedKey(req);
+  const key = presentedKey(req.headers);
   const role = roleOf(config, key);
   if (!key || !role) return { who: 'anonymous', role: null };
   return { who: `${role}:${createHash('sha256').update(key).digest('hex').slice(0, 8)}`, role };
@@ -43,20 +45,25 @@ export function callerOf(config: Config, req: Request): { who: string; role: Rol
 /** True when the request may act as `role`: always on an open API, else by its key's rank. */
 export function hasRole(config: Config, req: Request, role: Role): boolean {
   if (!authEnabled(config)) return true;
-  const has = roleOf(config, presentedKey(req));
+  const has = roleOf(config, presentedKey(req.headers));
   return has !== undefined && RANK[has] >= RANK[role];
+}
+
+/** Why a request with these headers may not act as `role` (401 or 403), or null when it may. */
+export function roleError(config: Config, headers: IncomingHttpHeaders, role: Role): AppError | null {
+  if (!authEnabled(config)) return null;
+  const key = presentedKey(headers);
+  if (!key) return new AppError('unauthorized', 'missing API key: send Authorization: Bearer <key> or X-API-Key');
+  const has = roleOf(config, key);
+  if (!has) return new AppError('unauthorized', 'invalid API key');
+  if (RANK[has] < RANK[role]) return new AppError('forbidden', `this endpoint needs the ${role} role; the key has ${has}`);
+  return null;
 }
 
 /** Requires at least `role` when keys are configured. */
 export function requireRole(config: Config, role: Role) {
   return (req: Request, _res: Response, next: NextFunction): void => {
-    if (!authEnabled(config)) return next();
-    const key = presentedKey(req);
-    if (!key) return next(new AppError('unauthorized', 'missing API key: send Authorization: Bearer <key> or X-API-Key'));
-    const has = roleOf(config, key);
-    if (!has) return next(new AppError('unauthorized', 'invalid API key'));
-    if (RANK[has] < RANK[role]) return next(new AppError('forbidden', `this endpoint needs the ${role} role; the key has ${has}`));
-    next();
+    next(roleError(config, req.headers, role) ?? undefined);
   };
 }
 
@@ -68,7 +75,7 @@ export function requireRole(config: Config, role: Role) {
 export function requireBoardAccess(config: Config) {
   return (req: Request, res: Response, next: NextFunction): void => {
     if (!authEnabled(config) && !config.api.bullBoard.password) return next();
-    if (roleOf(config, presentedKey(req)) === 'admin') return next();
+    if (roleOf(config, presentedKey(req.headers)) === 'admin') return next();
     const header = req.get('authorization');
     if (header?.toLowerCase().startsWith('basic ')) {
       const [user, ...rest] = Buffer.from(header.slice(6), 'base64').toString('utf8').split(':');

@@ -1,3 +1,4 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { NextFunction, Request, Response } from 'express';
 import { ZodError } from 'zod';
 import { ArtifactCorruptedError, ArtifactNotFoundError } from '../registry/artifact-store.js';
@@ -22,15 +23,22 @@ export function toAppError(err: unknown): AppError {
   return new AppError('internal', 'internal error', { cause: err });
 }
 
+/** Answers a failed request with its error as JSON (a half-sent answer is cut off instead); logs server faults. */
+export function sendError(logger: Logger, req: IncomingMessage, res: ServerResponse, err: unknown): void {
+  const appErr = toAppError(err);
+  if (appErr.status >= 500) logger.error({ err, method: req.method, url: (req as { originalUrl?: string }).originalUrl ?? req.url }, 'request failed');
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  const text = JSON.stringify({ error: { code: appErr.code, message: appErr.message, ...(appErr.details !== undefined ? { details: appErr.details } : {}) } });
+  res.writeHead(appErr.status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
 export function errorHandler(logger: Logger) {
   return (err: unknown, req: Request, res: Response, _next: NextFunction): void => {
-    const appErr = toAppError(err);
-    if (appErr.status >= 500) logger.error({ err, method: req.method, url: req.originalUrl }, 'request failed');
-    if (res.headersSent) {
-      res.destroy();
-      return;
-    }
-    res.status(appErr.status).json({ error: { code: appErr.code, message: appErr.message, ...(appErr.details !== undefined ? { details: appErr.details } : {}) } });
+    sendError(logger, req, res, err);
   };
 }
 

@@ -13,7 +13,7 @@ import { validateTrainJob } from '../training/validate-train.js';
 import { validateTuneJob } from '../training/tuning/validate-tune.js';
 import { createLogger, type Logger } from '../utils/logger.js';
 import { onShutdown } from '../utils/shutdown.js';
-import { createApp } from './app.js';
+import { createApiServer } from './app.js';
 import type { ApiDeps } from './deps.js';
 
 /** Connects everything the API needs. */
@@ -60,8 +60,7 @@ export async function main(): Promise<void> {
   }
   const logger = createLogger(config.log.level, 'api');
   const deps = await buildApiDeps(config, logger);
-  const app = createApp(deps);
-  const server: Server = app.listen(config.api.port, config.api.host, () => {
+  const server: Server = createApiServer(deps).listen(config.api.port, config.api.host, () => {
     logger.info({ port: config.api.port, host: config.api.host }, 'api listening');
   });
   onShutdown(logger, [() => new Promise<void>((r) => server.close(() => r())), () => closeApiDeps(deps)]);

@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { Server } from 'node:http';
 import { Redis } from 'ioredis';
 import { loadConfig, type Config } from '../../config/index.js';
-import { createApp } from '../../src/api/app.js';
+import { createApiServer } from '../../src/api/app.js';
 import type { ApiDeps } from '../../src/api/deps.js';
 import { buildApiDeps, closeApiDeps } from '../../src/api/server.js';
 import { createLogger } from '../../src/utils/logger.js';
@@ -55,10 +55,9 @@ export class TestCluster {
   async start(): Promise<this> {
     this.config = loadConfig({ env: { ...this.env(), PORT: '0', HOST: '127.0.0.1' }, file: null, overrides: this.options.overrides });
     this.deps = await buildApiDeps(this.config, createLogger('silent', 'api'));
-    const app = createApp(this.deps);
-    await new Promise<void>((resolve) => {
-      this.server = app.listen(0, '127.0.0.1', () => resolve());
-    });
+    const server = createApiServer(this.deps);
+    this.server = server;
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
     this.baseUrl = `http://127.0.0.1:${(this.server!.address() as AddressInfo).port}`;
     for (let i = 0; i < (this.options.workers ?? 1); i++) await this.startWorker();
     return this;

@@ -1,8 +1,10 @@
-import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { RequestHandler } from 'express';
 import { predictRequestSchema } from '../../serving/model-server.js';
 import { AppError } from '../../utils/app-error.js';
-import { requireRole } from '../auth.js';
+import { roleError } from '../auth.js';
 import type { ApiDeps } from '../deps.js';
+import { sendError } from '../errors.js';
 
 /** `10mb` -> bytes (the config schema guarantees the form). */
 export function limitBytes(limit: string): number {
@@ -11,7 +13,7 @@ export function limitBytes(limit: string): number {
   return Number(m[1]) * 1024 ** ['b', 'kb', 'mb', 'gb'].indexOf(m[2].toLowerCase());
 }
 
-function isJson(req: Request): boolean {
+function isJson(req: IncomingMessage): boolean {
   const type = req.headers['content-type'];
   if (!type) return false;
   const base = type.split(';', 1)[0].trim().toLowerCase();
@@ -19,7 +21,7 @@ function isJson(req: Request): boolean {
 }
 
 /** Reads a JSON body up to `limit` bytes. */
-function readJson(req: Request, limit: number): Promise<unknown> {
+function readJson(req: IncomingMessage, limit: number): Promise<unknown> {
   return new Promise((resolve, reject) => {
     const declared = Number(req.headers['content-length']);
     if (declared > limit) {
@@ -55,31 +57,55 @@ function readJson(req: Request, limit: number): Promise<unknown> {
   });
 }
 
+/** Where the predict path's model name sits: `/v1/models/<name>/predict`, an optional trailing slash and query. */
+const PREDICT_PATH = /^\/v1\/models\/([^/?]+)\/predict\/?(?:\?|$)/;
+
 /**
- * POST /v1/models/:name/predict, the hot path. Mounted ahead of the general
- * middleware, it reads and parses its JSON body itself and writes the answer
- * without Express's response helpers (no ETag hash of every answer, no
- * content negotiation): the framework's share of a request's cost is most
- * of it once the model and the cache are fast. Same auth, limits and error
- * shapes as the other routes.
+ * POST /v1/models/:name/predict, the hot path. It reads and parses its JSON
+ * body itself and writes the answer without Express's response helpers (no
+ * ETag hash of every answer, no content negotiation), with the same auth,
+ * limits and error shapes as the other routes. `serve` takes the request
+ * straight from the HTTP server, ahead of Express's router, whose share of
+ * a cached prediction's cost is most of it; `route` mounts the same handler
+ * in the Express app for the spellings `serve` leaves to it.
  */
-export function predictRoute(deps: ApiDeps): RequestHandler[] {
-  const { config, models } = deps;
+export function predictRoute(deps: ApiDeps): { serve: (req: IncomingMessage, res: ServerResponse) => boolean; route: RequestHandler } {
+  const { config, models, logger } = deps;
   const limit = limitBytes(config.api.jsonLimit);
-  const handler = async (req: Request, res: Response, next: NextFunction): Promise<void> => {
+  const handle = async (req: IncomingMessage, res: ServerResponse, name: string): Promise<void> => {
     try {
+      const denied = roleError(config, req.headers, 'viewer');
+      if (denied) {
+        req.resume();
+        throw denied;
+      }
       if (!isJson(req)) {
         req.resume();
         throw new AppError('unsupported_media_type', 'send the instances as JSON (Content-Type: application/json)');
       }
       const parsed = predictRequestSchema.safeParse(await readJson(req, limit));
       if (!parsed.success) throw parsed.error;
-      const text = JSON.stringify(await models.predict(String(req.params.name), parsed.data));
+      const text = JSON.stringify(await models.predict(name, parsed.data));
       res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
       res.end(text);
     } catch (err) {
-      next(err);
+      sendError(logger, req, res, err);
     }
   };
-  return [requireRole(config, 'viewer'), handler];
+  return {
+    serve(req, res) {
+      if (req.method !== 'POST') return false;
+      const m = PREDICT_PATH.exec(req.url ?? '');
+      if (!m) return false;
+      let name: string;
+      try {
+        name = decodeURIComponent(m[1]);
+      } catch {
+        return false; // Express answers a malformed escape
+      }
+      void handle(req, res, name);
+      return true;
+    },
+    route: (req, res) => handle(req, res, String(req.params.name)),
+  };
 }
