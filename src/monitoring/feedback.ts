@@ -31,23 +31,23 @@ export interface FeedbackResult {
 }
 
 /**
- * Joins true labels to logged predictions by prediction id. Unknown ids are
- * reported back, not fatal: the known ones are labelled either way.
+ * Records true labels for logged predictions by prediction id (a label sent
+ * again replaces the earlier one). Unknown ids are reported back, not
+ * fatal: the known ones are labelled either way.
  */
 export async function recordFeedback(db: Database, modelName: string, body: FeedbackRequest, now = new Date()): Promise<FeedbackResult> {
   if (!(await db.registeredModels.exists({ name: modelName }))) throw notFound('model', modelName);
   const byId = new Map<string, string | number | boolean>();
   for (const item of body.items) byId.set(item.prediction_id, item.label);
   const ids = [...byId.keys()];
-  const found = await db.predictionLog.find({ _id: { $in: ids }, modelName }).select({ _id: 1 }).lean();
-  const known = new Set(found.map((d) => String(d._id)));
-  const ops = ids
-    .filter((id) => known.has(id))
-    .map((id) => ({ updateOne: { filter: { _id: id, modelName }, update: { $set: { label: byId.get(id), labeledAt: now } } } }));
-  let labeled = 0;
-  for (let i = 0; i < ops.length; i += 1000) {
-    const res = await db.predictionLog.bulkWrite(ops.slice(i, i + 1000), { ordered: false });
-    labeled += res.matchedCount;
+  const known = new Set<string>();
+  for (let i = 0; i < ids.length; i += 1000) {
+    const buckets = await db.predictionLog.find({ ids: { $in: ids.slice(i, i + 1000) }, modelName }).select({ ids: 1 }).lean();
+    for (const b of buckets) for (const id of b.ids) if (byId.has(id)) known.add(id);
   }
-  return { model_name: modelName, received: body.items.length, labeled, unknown_ids: ids.filter((id) => !known.has(id)) };
+  const ops = [...known].map((id) => ({
+    updateOne: { filter: { _id: id }, update: { $set: { modelName, label: byId.get(id), labeledAt: now } }, upsert: true },
+  }));
+  for (let i = 0; i < ops.length; i += 1000) await db.predictionFeedback.bulkWrite(ops.slice(i, i + 1000), { ordered: false });
+  return { model_name: modelName, received: body.items.length, labeled: known.size, unknown_ids: ids.filter((id) => !known.has(id)) };
 }

@@ -10,6 +10,7 @@ import { loadReferenceProfile } from '../registry/reference-profiles.js';
 import type { Logger } from '../utils/logger.js';
 import { finiteOrNull, type AlertService } from './alert-service.js';
 import { breaches, liveMetrics, watchedMetric, type LiveMetrics } from './live-performance.js';
+import { labelsOf, recentPredictions } from './logged-predictions.js';
 
 /** What the monitoring checks need. */
 export interface MonitoringContext {
@@ -83,15 +84,12 @@ interface WindowRow {
   createdAt: Date;
 }
 
-/** The most recent logged predictions of a version: at most window_size, none older than window_hours. */
+/** The most recent logged predictions of a version with their labels (null until feedback came): at most window_size, none older than window_hours. */
 export async function readWindow(db: Database, config: Config, modelName: string, version: string, now: Date): Promise<WindowRow[]> {
   const since = new Date(now.getTime() - config.monitoring.windowHours * 3_600_000);
-  return db.predictionLog
-    .find({ modelName, version, createdAt: { $gte: since, $lte: now } })
-    .sort({ createdAt: -1 })
-    .limit(config.monitoring.windowSize)
-    .select({ input: 1, prediction: 1, probabilities: 1, label: 1, createdAt: 1 })
-    .lean<WindowRow[]>();
+  const rows = await recentPredictions(db, { modelName, version }, since, now, config.monitoring.windowSize);
+  const labels = await labelsOf(db, modelName, rows.map((r) => r.id));
+  return rows.map((r) => ({ input: r.input, prediction: r.prediction, probabilities: r.probabilities ?? null, label: labels.get(r.id) ?? null, createdAt: r.createdAt }));
 }
 
 /** The logged value of a feature; the prediction log stores '.' and '$' in keys as U+FF0E and U+FF04. */

@@ -4,6 +4,7 @@ import type { AlertDoc } from '../registry/alert.model.js';
 import type { DriftReportDoc } from '../registry/drift-report.model.js';
 import { notFound } from '../utils/app-error.js';
 import { toAlertView, type AlertView } from './alert-service.js';
+import { recentPredictions } from './logged-predictions.js';
 import { monitoredVersion, thresholdsOf, type ModelThresholds } from './model-check.js';
 import { LATENCY_BOUNDS_MS } from './predict-metrics.js';
 
@@ -111,7 +112,7 @@ export async function modelMonitoringView(db: Database, config: Config, modelNam
     db.driftReports.find({ modelName }).sort({ at: -1 }).limit(options.history).select({ features: 0, prediction: 0, target: 0, performance: 0 }).lean<DriftReportDoc[]>(),
     db.driftReports.findOne({ modelName, status: { $in: ['ok', 'drift'] } }).sort({ at: -1 }).lean<DriftReportDoc>(),
     db.metricSamples.find({ kind: 'performance', subject: modelName }).sort({ at: -1 }).limit(options.history).lean(),
-    db.predictionLog.find({ modelName, createdAt: { $gte: since } }).sort({ createdAt: -1 }).limit(config.monitoring.windowSize).select({ version: 1, latencyMs: 1 }).lean(),
+    recentPredictions(db, { modelName }, since, new Date(), config.monitoring.windowSize),
     db.metricSamples.find({ kind: 'predict', modelName, at: { $gte: since } }).select({ version: 1, values: 1 }).lean(),
     db.alerts.find({ modelName, state: { $in: ['open', 'acknowledged'] } }).sort({ openedAt: -1 }).lean<AlertDoc[]>(),
   ]);

@@ -79,13 +79,15 @@ async function prune(ctx: MonitoringContext, now: Date): Promise<Record<string, 
     db.metricSamples.deleteMany(expired),
     db.driftReports.deleteMany(expired),
     db.alerts.deleteMany({ state: 'resolved', ...expired }),
-    // per model, so the (modelName, createdAt) index serves it
-    ...models.map((modelName) => db.predictionLog.deleteMany({ modelName, createdAt: { $lt: logCutoff } })),
+    // per model, so the (modelName, to) and (modelName, labeledAt) indexes serve it
+    ...models.map((modelName) => db.predictionLog.deleteMany({ modelName, to: { $lt: logCutoff } })),
+    ...models.map((modelName) => db.predictionFeedback.deleteMany({ modelName, labeledAt: { $lt: logCutoff } })),
   ]);
   return {
     metric_samples: samples.deletedCount,
     drift_reports: reports.deletedCount,
     alerts: alerts.deletedCount,
-    prediction_log: logs.reduce((n, r) => n + r.deletedCount, 0),
+    prediction_log_buckets: logs.slice(0, models.length).reduce((n, r) => n + r.deletedCount, 0),
+    prediction_feedback: logs.slice(models.length).reduce((n, r) => n + r.deletedCount, 0),
   };
 }

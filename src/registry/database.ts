@@ -10,7 +10,7 @@ import { idempotencyModel, jobRecordModel, type JobRecordDoc } from './job-recor
 import { metricSampleModel, type MetricSampleDoc } from './metric-sample.model.js';
 import { modelAliasModel, type ModelAliasDoc } from './model-alias.model.js';
 import { modelVersionModel, type ModelVersionDoc } from './model-version.model.js';
-import { predictionLogModel, type PredictionLogDoc } from './prediction-log.model.js';
+import { predictionFeedbackModel, predictionLogModel, type PredictionFeedbackDoc, type PredictionLogDoc } from './prediction-log.model.js';
 import { queueHealthModel, type QueueHealthDoc } from './queue-health.model.js';
 import { referenceProfileModel, type ReferenceProfileDoc } from './reference-profile.model.js';
 import { registeredModelModel, type RegisteredModelDoc } from './registered-model.model.js';
@@ -28,6 +28,7 @@ export interface Database {
   idempotency: Model<{ _id: string; jobId: string }>;
   queueHealth: Model<QueueHealthDoc>;
   predictionLog: Model<PredictionLogDoc>;
+  predictionFeedback: Model<PredictionFeedbackDoc>;
   referenceProfiles: Model<ReferenceProfileDoc>;
   driftReports: Model<DriftReportDoc>;
   metricSamples: Model<MetricSampleDoc>;
@@ -52,6 +53,7 @@ export async function openDatabase(url: string): Promise<Database> {
     idempotency: idempotencyModel(conn),
     queueHealth: queueHealthModel(conn),
     predictionLog: predictionLogModel(conn),
+    predictionFeedback: predictionFeedbackModel(conn),
     referenceProfiles: referenceProfileModel(conn),
     driftReports: driftReportModel(conn),
     metricSamples: metricSampleModel(conn),
@@ -59,7 +61,7 @@ export async function openDatabase(url: string): Promise<Database> {
     artifacts: new GridFsArtifactStore(conn),
     close: () => conn.close(),
   };
-  await Promise.all([db.datasets, db.registeredModels, db.modelVersions, db.aliases, db.aliasHistory, db.evaluations, db.jobs, db.queueHealth, db.predictionLog].map((m) => m.createIndexes()));
+  await Promise.all([db.datasets, db.registeredModels, db.modelVersions, db.aliases, db.aliasHistory, db.evaluations, db.jobs, db.queueHealth, db.predictionLog, db.predictionFeedback].map((m) => m.createIndexes()));
   await Promise.all([db.referenceProfiles, db.driftReports, db.metricSamples, db.alerts].map((m) => m.createIndexes()));
   return db;
 }

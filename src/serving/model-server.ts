@@ -333,15 +333,13 @@ export class ModelServer {
       if (!log.sample()) continue;
       const a = answers[i];
       log.push({
-        _id: ids[i],
+        id: ids[i],
         modelName: loaded.doc.modelName,
         version: loaded.doc.version,
         input: instances[i],
-        prediction: finiteOrNull(a.prediction),
-        ...(a.probabilities ? { probabilities: a.probabilities.map((p) => (Number.isFinite(p) ? p : 0)) } : {}),
+        prediction: a.prediction,
+        ...(a.probabilities ? { probabilities: a.probabilities } : {}),
         latencyMs,
-        label: null,
-        labeledAt: null,
         createdAt,
       });
     }
@@ -354,14 +352,12 @@ export class ModelServer {
     for (let i = 0; i < ids.length; i++) {
       if (!this.log.sample()) continue;
       this.log.push({
-        _id: ids[i],
+        id: ids[i],
         modelName: loaded.doc.modelName,
         version: loaded.doc.version,
         input: { horizon, step: i + 1 },
-        prediction: finiteOrNull(values[i]),
+        prediction: values[i],
         latencyMs,
-        label: null,
-        labeledAt: null,
         createdAt,
       });
     }
@@ -388,10 +384,6 @@ export class ModelServer {
 function answerOf(result: PredictionResult, k: number): CachedPrediction {
   const probabilities = result.probabilities?.[k];
   return probabilities ? { prediction: result.predictions[k], probabilities } : { prediction: result.predictions[k] };
-}
-
-function finiteOrNull(v: unknown): unknown {
-  return typeof v === 'number' && !Number.isFinite(v) ? null : v;
 }
 
 /** A user error that came back from a pool thread as a value, as the error class the API maps to 400. */

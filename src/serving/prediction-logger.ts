@@ -1,19 +1,6 @@
 import type { mongo } from 'mongoose';
+import { toBuckets, type LoggedPrediction } from '../registry/prediction-log.model.js';
 import type { Logger } from '../utils/logger.js';
-
-/** One served prediction as logged (the fields of src/registry/prediction-log.model.ts). */
-export interface PredictionLogEntry {
-  _id: string;
-  modelName: string;
-  version: string;
-  input: Record<string, unknown>;
-  prediction: unknown;
-  probabilities?: number[];
-  latencyMs: number;
-  label: null;
-  labeledAt: null;
-  createdAt: Date;
-}
 
 /** Options of {@link PredictionLogger}. */
 export interface PredictionLoggerOptions {
@@ -28,7 +15,7 @@ export interface PredictionLoggerOptions {
    */
   flushMs?: number;
   /**
-   * Entries per insert; a full batch is inserted at once.
+   * Entries per insert (packed into one bucket document per model version); a full batch is inserted at once.
    * @defaultValue 1000
    */
   batchSize?: number;
@@ -43,10 +30,10 @@ export interface PredictionLoggerOptions {
 
 /**
  * Logs a sample of served predictions to MongoDB without slowing the
- * answers: entries wait in memory and go in unordered batch inserts off the
- * request path; a failed insert is logged and its entries dropped, never
- * thrown at a caller. Keys with '.' or '$' (which MongoDB-protocol servers
- * such as FerretDB refuse) are stored with U+FF0E / U+FF04 in their place.
+ * answers: entries wait in memory and go off the request path as bucket
+ * documents (src/registry/prediction-log.model.ts), one per model version
+ * per batch; a failed insert is logged and its entries dropped, never
+ * thrown at a caller.
  */
 export class PredictionLogger {
   readonly sampleRate: number;
@@ -54,7 +41,7 @@ export class PredictionLogger {
   private readonly batchSize: number;
   private readonly maxBuffer: number;
   private readonly random: () => number;
-  private buffer: PredictionLogEntry[] = [];
+  private buffer: LoggedPrediction[] = [];
   private timer: NodeJS.Timeout | null = null;
   private inFlight = new Set<Promise<void>>();
   private closed = false;
@@ -82,13 +69,12 @@ export class PredictionLogger {
   }
 
   /** Queues an entry already chosen by `sample()`. */
-  push(entry: PredictionLogEntry): void {
+  push(entry: LoggedPrediction): void {
     if (this.closed) return;
     if (this.buffer.length >= this.maxBuffer) {
       this.dropped++;
       return;
     }
-    entry.input = safeKeys(entry.input);
     this.buffer.push(entry);
     if (this.buffer.length >= this.batchSize) this.flush();
     else if (!this.timer) {
@@ -104,16 +90,14 @@ export class PredictionLogger {
     while (this.buffer.length > 0) {
       const batch = this.buffer.splice(0, this.batchSize);
       const p = this.collection
-        .insertMany(batch as never[], { ordered: false })
+        .insertMany(toBuckets(batch) as never[], { ordered: false })
         .then(
           () => {
             this.written += batch.length;
           },
           (err: unknown) => {
-            const inserted = (err as { result?: { insertedCount?: number } }).result?.insertedCount ?? 0;
-            this.written += inserted;
-            this.failed += batch.length - inserted;
-            this.logger.warn({ err: (err as Error).message, lost: batch.length - inserted }, 'prediction log insert failed');
+            this.failed += batch.length;
+            this.logger.warn({ err: (err as Error).message, lost: batch.length }, 'prediction log insert failed');
           },
         )
         .finally(() => this.inFlight.delete(p));
@@ -132,18 +116,4 @@ export class PredictionLogger {
   get buffered(): number {
     return this.buffer.length;
   }
-}
-
-function safeKeys(input: Record<string, unknown>): Record<string, unknown> {
-  let clean = true;
-  for (const k in input) {
-    if (k.includes('.') || k.includes('$')) {
-      clean = false;
-      break;
-    }
-  }
-  if (clean) return input;
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(input)) out[k.replaceAll('.', '\uff0e').replaceAll('$', '\uff04')] = v;
-  return out;
 }

@@ -1,6 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { expect } from 'chai';
+import { recentPredictions, predictionsById } from '../../src/monitoring/logged-predictions.js';
 import { sampleCsv, TestCluster } from './harness.js';
 import { instances, parsePrometheus, startScheduler, waitFor, WebhookReceiver, writeConfig } from './monitoring-helpers.js';
 
@@ -38,7 +39,7 @@ describe('monitoring: drift, live performance, alerts, metrics', function () {
     const res = await cluster.request('POST', `/v1/models/${modelName}/predict`, { instances: rows });
     expect(res.status, JSON.stringify(res.body)).to.equal(200);
     const ids = res.body.prediction_ids as string[];
-    await waitFor(`${ids.length} logged predictions of ${modelName}`, async () => (await cluster.deps.db.predictionLog.countDocuments({ _id: { $in: ids } })) === ids.length);
+    await waitFor(`${ids.length} logged predictions of ${modelName}`, async () => (await predictionsById(cluster.deps.db, ids)).length === ids.length);
     return { ids, predictions: res.body.predictions };
   };
 
@@ -168,9 +169,9 @@ describe('monitoring: drift, live performance, alerts, metrics', function () {
   });
 
   it('raises a performance alert from feedback worse than the threshold, and good feedback resolves nothing falsely', async () => {
-    const perfy = await cluster.deps.db.predictionLog.find({ modelName: 'perfy' }).lean();
+    const perfy = await recentPredictions(cluster.deps.db, { modelName: 'perfy' }, new Date(0), new Date(), 10_000);
     const wrong = (p: unknown): string => (p === 'yes' ? 'no' : 'yes');
-    const bad = await cluster.request('POST', '/v1/models/perfy/feedback', { items: perfy.map((r) => ({ prediction_id: r._id, label: wrong(r.prediction) })) });
+    const bad = await cluster.request('POST', '/v1/models/perfy/feedback', { items: perfy.map((r) => ({ prediction_id: r.id, label: wrong(r.prediction) })) });
     expect(bad.body.labeled).to.equal(40);
     const alert = await waitFor('the performance alert', () => cluster.deps.db.alerts.findOne({ rule: 'performance', subject: 'perfy' }).lean(), 60_000);
     expect(alert).to.include({ state: 'open', severity: 'critical', value: 0, threshold: 0.9 });
@@ -193,7 +194,7 @@ describe('monitoring: drift, live performance, alerts, metrics', function () {
 
     // correcting the labels clears the condition: resolved by the check, not by hand
     const fixed = new Date();
-    await cluster.request('POST', '/v1/models/perfy/feedback', { items: perfy.map((r) => ({ prediction_id: r._id, label: r.prediction })) });
+    await cluster.request('POST', '/v1/models/perfy/feedback', { items: perfy.map((r) => ({ prediction_id: r.id, label: r.prediction })) });
     const resolved = await waitFor('the performance alert resolved', () => cluster.deps.db.alerts.findOne({ _id: alert._id, state: 'resolved' }).lean(), 60_000);
     expect(resolved.resolvedBy).to.equal('condition_cleared');
     expect(resolved.resolvedAt!.getTime()).to.be.above(fixed.getTime());

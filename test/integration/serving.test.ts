@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { parseCsv } from '../../src/ml/data/csv.js';
 import { ModelPipeline } from '../../src/ml/pipeline/model-pipeline.js';
+import { predictionsById } from '../../src/monitoring/logged-predictions.js';
 import { registerVersion } from '../../src/registry/model-registry.js';
 import { sampleCsv, TestCluster } from './harness.js';
 
@@ -104,16 +105,18 @@ describe('serving (real Redis and MongoDB)', function () {
   it('logs each prediction with its id, input, output and latency to MongoDB', async () => {
     const res = await predict({ instances: [instance(4.25, 0.1, 'green'), instance(8.5, -0.2, 'red')] });
     const ids: string[] = res.body.prediction_ids;
-    let docs: any[] = [];
+    let docs: Awaited<ReturnType<typeof predictionsById>> = [];
     for (let i = 0; i < 100 && docs.length < 2; i++) {
       await new Promise((r) => setTimeout(r, 50));
-      docs = await cluster.deps.db.predictionLog.find({ _id: { $in: ids } }).lean();
+      docs = await predictionsById(cluster.deps.db, ids);
     }
     expect(docs).to.have.length(2);
-    const byId = new Map(docs.map((d) => [d._id, d]));
+    // one insert for the request's two predictions
+    expect(await cluster.deps.db.predictionLog.countDocuments({ ids: { $in: ids } })).to.equal(1);
+    const byId = new Map(docs.map((d) => [d.id, d]));
     ids.forEach((id, i) => {
-      const d = byId.get(id);
-      expect(d).to.include({ modelName: 'churn', version: '1', prediction: res.body.predictions[i], label: null });
+      const d = byId.get(id)!;
+      expect(d).to.include({ modelName: 'churn', version: '1', prediction: res.body.predictions[i] });
       expect(d.input).to.deep.equal(i === 0 ? instance(4.25, 0.1, 'green') : instance(8.5, -0.2, 'red'));
       expect(d.probabilities).to.deep.equal(res.body.probabilities[i]);
       expect(d.latencyMs).to.be.a('number').and.at.least(0);
