@@ -169,7 +169,7 @@ async function throughput(table: Table, quick: boolean): Promise<BenchSection> {
     max_depth: { type: 'int', low: 4, high: 5, log: false },
     n_estimators: { type: 'int', low: 60, high: 80, log: false },
   };
-  const nTrials = quick ? 8 : 48;
+  const nTrials = quick ? 8 : 96;
   const rows: BenchSection['rows'] = [];
   const perMinute: number[] = [];
   for (const threads of [1, 2]) {
@@ -203,7 +203,7 @@ async function throughput(table: Table, quick: boolean): Promise<BenchSection> {
  */
 async function pruningSavings(table: Table, quick: boolean): Promise<BenchSection> {
   const folds = [...new KFold({ n_splits: 5, shuffle: true, random_state: 0 }).split(table.rowCount)];
-  const seeds = quick ? [0] : [0, 1, 2];
+  const seeds = quick ? [0] : [0, 1, 2, 3, 4];
   const nTrials = quick ? 16 : 40;
   const rows: BenchSection['rows'] = [];
   const saved: number[] = [];
