@@ -98,16 +98,40 @@ function cell(v: unknown): unknown {
   return v !== null && typeof v === 'object' && !(v instanceof Date) ? JSON.stringify(v) : v;
 }
 
-/** Packs predictions into buckets, one per model version, in the order given. */
+/** Estimated size at which a bucket is closed: a quarter of MongoDB's 16 MB document limit, for the estimate's slack. */
+const BUCKET_MAX_BYTES = 4 * 1024 * 1024;
+
+/** Rough BSON bytes an entry adds to a bucket: a cell per column, each with its array-index key. */
+function entryBytes(e: LoggedPrediction): number {
+  let bytes = 128 + (e.probabilities?.length ?? 0) * 16;
+  for (const k in e.input) {
+    const v = e.input[k];
+    bytes += 16 + (typeof v === 'string' ? v.length : v !== null && typeof v === 'object' ? JSON.stringify(v).length : 8);
+  }
+  return bytes;
+}
+
+/**
+ * Packs predictions into buckets, one per model version (more when one
+ * would pass BUCKET_MAX_BYTES, as with thousands of input keys), in the
+ * order given.
+ */
 export function toBuckets(entries: readonly LoggedPrediction[]): PredictionBucket[] {
-  const groups = new Map<string, LoggedPrediction[]>();
+  const open = new Map<string, { entries: LoggedPrediction[]; bytes: number }>();
+  const groups: LoggedPrediction[][] = [];
   for (const e of entries) {
     const key = `${e.modelName}\u0000${e.version}`;
-    let g = groups.get(key);
-    if (!g) groups.set(key, (g = []));
-    g.push(e);
+    const bytes = entryBytes(e);
+    let g = open.get(key);
+    if (!g || (g.entries.length > 0 && g.bytes + bytes > BUCKET_MAX_BYTES)) {
+      g = { entries: [], bytes: 0 };
+      open.set(key, g);
+      groups.push(g.entries);
+    }
+    g.entries.push(e);
+    g.bytes += bytes;
   }
-  return [...groups.values()].map((g) => {
+  return groups.map((g) => {
     const n = g.length;
     const inputs: Record<string, unknown[]> = {};
     g.forEach((e, i) => {

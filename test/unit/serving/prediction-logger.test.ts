@@ -89,6 +89,19 @@ describe('prediction log buckets', () => {
     expect(bucket.probabilities).to.deep.equal([0, 1]);
   });
 
+  it('split a model version into more buckets when one would grow past a few megabytes', () => {
+    const wide: Record<string, number> = {};
+    for (let j = 0; j < 3000; j++) wide[`f${j}`] = j + 0.5;
+    const entries = Array.from({ length: 200 }, (_, i) => entry(String(i), wide));
+    const buckets = toBuckets(entries);
+    expect(buckets.length).to.be.greaterThan(1);
+    expect(buckets.reduce((n, b) => n + b.count, 0)).to.equal(200);
+    expect(buckets.flatMap(fromBucket)).to.deep.equal(entries);
+    for (const b of buckets) expect(JSON.stringify(b).length).to.be.below(16 * 1024 * 1024);
+    // narrow inputs stay in one bucket
+    expect(toBuckets(Array.from({ length: 1000 }, (_, i) => entry(String(i))))).to.have.length(1);
+  });
+
   it('unpack a projection that left columns out', () => {
     const [bucket] = toBuckets([entry('a', { x: 1 }, { latencyMs: 4 }), entry('b', { x: 2 }, { latencyMs: 6 })]);
     const rows = fromBucket({ ids: bucket.ids, version: bucket.version, latencyMs: bucket.latencyMs, at: bucket.at });
