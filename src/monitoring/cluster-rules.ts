@@ -81,6 +81,41 @@ export async function evaluateWorkerRule(db: Database, alerts: AlertService, con
   return { workers: subjects.length, silent };
 }
 
+/** The subject of the scheduler's worker_silent alert: no worker at all on the monitoring queue. */
+export const NO_MONITORING_WORKER = 'monitoring-queue';
+
+/**
+ * worker_silent for the whole monitoring queue, evaluated by the scheduler
+ * (the per-worker rule runs inside a tick, so it cannot notice that no
+ * worker is left to run ticks): raised when no worker has listened on the
+ * queue for monitoring.worker_silent_seconds, cleared when one is back.
+ */
+export async function evaluateMonitoringWorkers(
+  alerts: AlertService,
+  config: Config,
+  state: { workers: number; lastSeenAt: Date },
+  now: Date,
+): Promise<boolean> {
+  const silentFor = (now.getTime() - state.lastSeenAt.getTime()) / 1000;
+  if (state.workers > 0 || silentFor <= config.monitoring.workerSilentSeconds) {
+    if (state.workers > 0) await alerts.clear('worker_silent', NO_MONITORING_WORKER, now);
+    return false;
+  }
+  await alerts.raise(
+    {
+      rule: 'worker_silent',
+      subject: NO_MONITORING_WORKER,
+      severity: 'critical',
+      message: `no worker has listened on the monitoring queue for ${Math.round(silentFor)} s (threshold ${config.monitoring.workerSilentSeconds} s): ticks, model checks and the other alert rules are not running`,
+      value: silentFor,
+      threshold: config.monitoring.workerSilentSeconds,
+      details: { last_seen_at: state.lastSeenAt.toISOString() },
+    },
+    now,
+  );
+  return true;
+}
+
 /**
  * Forgets a worker for the silence rule (its alert was resolved by hand: the
  * process is gone for good), by writing the `stopped` marker it would have

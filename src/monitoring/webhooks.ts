@@ -37,6 +37,27 @@ export function webhookEnqueuer(queue: Queue, options: { attempts: number; backo
 }
 
 /**
+ * Delivers from this process, retrying with exponential backoff in the
+ * background: for alerts about missing workers, whose queued deliveries
+ * would wait for the very workers that are gone.
+ */
+export function directDelivery(db: Database, options: { attempts: number; backoffMs: number; timeoutMs: number; logger: Logger }): DeliveryEnqueuer {
+  return async (alertId, url, index) => {
+    const job: WebhookJob = { type: 'alert_webhook', alert_id: alertId, url, index };
+    void (async () => {
+      for (let attempt = 1; attempt <= options.attempts; attempt++) {
+        try {
+          await deliverWebhook(db, job, { timeoutMs: options.timeoutMs, finalAttempt: attempt === options.attempts, logger: options.logger });
+          return;
+        } catch {
+          if (attempt < options.attempts) await new Promise((r) => setTimeout(r, options.backoffMs * 2 ** (attempt - 1)).unref());
+        }
+      }
+    })();
+  };
+}
+
+/**
  * POSTs the alert to one URL, once: a delivery already marked delivered is
  * skipped (a retried or duplicated job). Non-2xx answers and timeouts throw,
  * so BullMQ retries; the last attempt marks the delivery failed. Receivers

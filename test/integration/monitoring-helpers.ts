@@ -75,9 +75,9 @@ export function writeConfig(name: string, config: Record<string, unknown>): stri
 }
 
 /** Starts a scheduler process with a seconds-level cron; its output (debug: one line per tick enqueued) is kept in `log`. */
-export function startScheduler(cluster: TestCluster, cron: string, log: string[] = []): ChildProcess {
+export function startScheduler(cluster: TestCluster, cron: string, log: string[] = [], env: Record<string, string> = {}): ChildProcess {
   const child = spawn(process.execPath, [path.resolve('dist/workers/scheduler.js')], {
-    env: { ...process.env, ...cluster.env(), SCHEDULER_CRON: cron, LOG_LEVEL: 'debug' },
+    env: { ...process.env, ...cluster.env(), SCHEDULER_CRON: cron, LOG_LEVEL: 'debug', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout!.on('data', (d: Buffer) => log.push(d.toString()));
