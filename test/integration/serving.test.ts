@@ -102,6 +102,20 @@ describe('serving (real Redis and MongoDB)', function () {
     });
   });
 
+  it('answers the same through the server\'s fast path and through Express (trailing slash, query, escaped name, other case)', async () => {
+    const body = { instances: [instance(3.25, 0.4, 'green')] };
+    const plain = await predict(body);
+    expect(plain.status).to.equal(200);
+    for (const path of ['/v1/models/churn/predict/', '/v1/models/churn/predict?trace=1', '/v1/models/%63hurn/predict', '/V1/Models/churn/PREDICT']) {
+      const res = await cluster.request('POST', path, body);
+      expect(res.status, `${path}: ${JSON.stringify(res.body)}`).to.equal(200);
+      expect(res.body.predictions, path).to.deep.equal(plain.body.predictions);
+      expect(res.body.model, path).to.deep.equal({ name: 'churn', version: '1' });
+    }
+    expect((await cluster.request('GET', '/v1/models/churn/predict')).status).to.equal(404);
+    expect((await cluster.request('POST', '/v1/models/%E0%A4%A/predict', body)).status).to.equal(400);
+  });
+
   it('logs each prediction with its id, input, output and latency to MongoDB', async () => {
     const res = await predict({ instances: [instance(4.25, 0.1, 'green'), instance(8.5, -0.2, 'red')] });
     const ids: string[] = res.body.prediction_ids;
