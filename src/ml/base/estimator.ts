@@ -38,6 +38,11 @@ export interface EstimatorJSON {
   state: unknown;
 }
 
+/** The saved form's envelope around an estimator's state. */
+export function estimatorJSON(type: string, params: Params, state: unknown): EstimatorJSON {
+  return { format: 'trainyard.estimator', formatVersion: 1, type, params, state };
+}
+
 /**
  * The scikit-learn contract. The constructor only stores hyperparameters
  * (validated there); `fit` returns `this`; predicting before fitting throws

@@ -1,6 +1,6 @@
 import { checkFeatureCount, checkXY } from '../base/checks.js';
 import { AbortError, DataError, NotFittedError, ParameterError } from '../base/errors.js';
-import { isClassifier, type Classifier, type Estimator, type EstimatorJSON, type FitOptions, type Task } from '../base/estimator.js';
+import { estimatorJSON, isClassifier, type Classifier, type Estimator, type EstimatorJSON, type FitOptions, type Task } from '../base/estimator.js';
 import { encodeLabels } from '../base/labels.js';
 import { createMatrix, take, takeRows, type Matrix } from '../base/matrix.js';
 import { checkBoolean, checkChoice, checkNumber, withDefaults, type Params, type ParamValue } from '../base/params.js';
@@ -188,7 +188,7 @@ abstract class Stacking<F extends Estimator> implements Estimator {
           final: this.final.toJSON(),
         }
       : { task: this.task, fitted: false };
-    return { format: 'trainyard.estimator', formatVersion: 1, type: this.type, params: this.getParams(), state };
+    return estimatorJSON(this.type, this.getParams(), state);
   }
 
   /** Restores members, final estimator and shape from a saved state (validated). */

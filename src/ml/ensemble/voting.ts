@@ -1,6 +1,6 @@
 import { checkFeatureCount, checkXY } from '../base/checks.js';
 import { AbortError, NotFittedError, ParameterError } from '../base/errors.js';
-import { isClassifier, type Classifier, type Estimator, type EstimatorJSON, type FitOptions } from '../base/estimator.js';
+import { estimatorJSON, isClassifier, type Classifier, type Estimator, type EstimatorJSON, type FitOptions } from '../base/estimator.js';
 import { encodeLabels } from '../base/labels.js';
 import { createMatrix, type Matrix } from '../base/matrix.js';
 import { checkChoice, withDefaults, type Params, type ParamValue } from '../base/params.js';
@@ -45,10 +45,6 @@ function fitMembers(members: Estimator[], X: Matrix, y: Float64Array, options: F
     member.fit(X, y, memberOptions);
     options.onProgress?.({ step: m + 1, total: members.length });
   });
-}
-
-function envelope(type: string, params: Params, state: unknown): EstimatorJSON {
-  return { format: 'trainyard.estimator', formatVersion: 1, type, params, state };
 }
 
 function readSavedState(estimator: string, json: EstimatorJSON, members: number): { fitted: boolean; members: unknown[]; nFeatures: number } {
@@ -203,7 +199,7 @@ export class VotingClassifier implements Classifier {
           members: this.members.map((m) => m.toJSON()),
         }
       : { task: this.task, fitted: false };
-    return envelope(this.type, this.getParams(), state);
+    return estimatorJSON(this.type, this.getParams(), state);
   }
 
   static fromJSON(json: EstimatorJSON): VotingClassifier {
@@ -294,7 +290,7 @@ export class VotingRegressor implements Estimator {
       this.nFeatures !== undefined
         ? { task: this.task, fitted: true, nFeatures: this.nFeatures, members: this.members.map((m) => m.toJSON()) }
         : { task: this.task, fitted: false };
-    return envelope(this.type, this.getParams(), state);
+    return estimatorJSON(this.type, this.getParams(), state);
   }
 
   static fromJSON(json: EstimatorJSON): VotingRegressor {

@@ -1,6 +1,6 @@
 import { checkFeatureCount, checkXY, checkFinite } from '../base/checks.js';
 import { NotFittedError, ParameterError } from '../base/errors.js';
-import type { Estimator, EstimatorJSON, FitOptions } from '../base/estimator.js';
+import { estimatorJSON, type Estimator, type EstimatorJSON, type FitOptions } from '../base/estimator.js';
 import type { Matrix } from '../base/matrix.js';
 import type { Params } from '../base/params.js';
 import { solveLeastSquares } from './least-squares.js';
@@ -124,7 +124,7 @@ export abstract class LinearRegressor implements Estimator {
     const state = this.state
       ? { fitted: true, coef: Array.from(this.state.coef), intercept: this.state.intercept, rank: this.state.rank }
       : { fitted: false };
-    return { format: 'trainyard.estimator', formatVersion: 1, type: this.type, params: this.getParams(), state };
+    return estimatorJSON(this.type, this.getParams(), state);
   }
 
   /** Restores the fitted state written by toJSON (validated). */

@@ -1,6 +1,6 @@
 import { checkFeatureCount, checkFinite, checkXY } from '../base/checks.js';
 import { AbortError, NotFittedError, ParameterError } from '../base/errors.js';
-import type { Classifier, EstimatorJSON, FitOptions } from '../base/estimator.js';
+import { estimatorJSON, type Classifier, type EstimatorJSON, type FitOptions } from '../base/estimator.js';
 import { encodeLabels } from '../base/labels.js';
 import { createMatrix, type Matrix } from '../base/matrix.js';
 import { checkBoolean, checkChoice, checkNumber, withDefaults, type Params } from '../base/params.js';
@@ -282,7 +282,7 @@ export class LogisticRegression implements Classifier {
           converged: s.converged,
         }
       : { fitted: false };
-    return { format: 'trainyard.estimator', formatVersion: 1, type: this.type, params: this.getParams(), state };
+    return estimatorJSON(this.type, this.getParams(), state);
   }
 
   static fromJSON(json: EstimatorJSON): LogisticRegression {

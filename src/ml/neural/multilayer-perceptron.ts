@@ -1,5 +1,5 @@
 import { DataError, NotFittedError, ParameterError } from '../base/errors.js';
-import type { EstimatorJSON, FitOptions, Task } from '../base/estimator.js';
+import { estimatorJSON, type EstimatorJSON, type FitOptions, type Task } from '../base/estimator.js';
 import type { Matrix } from '../base/matrix.js';
 import { checkChoice, checkNumber, withDefaults, type Params } from '../base/params.js';
 import { Rng } from '../base/random.js';
@@ -206,7 +206,7 @@ export abstract class MultilayerPerceptron {
   }
 
   protected json(state: Record<string, unknown>): EstimatorJSON {
-    return { format: 'trainyard.estimator', formatVersion: 1, type: this.type, params: this.getParams(), state };
+    return estimatorJSON(this.type, this.getParams(), state);
   }
 
   /** Restores the fitted network from saved state, validating every field it reads. */

@@ -1,5 +1,5 @@
 import { AbortError, DataError, NotFittedError } from '../base/errors.js';
-import type { EstimatorJSON, FitOptions, Forecaster } from '../base/estimator.js';
+import { estimatorJSON, type EstimatorJSON, type FitOptions, type Forecaster } from '../base/estimator.js';
 import { checkChoice, checkNumber, withDefaults, type Params } from '../base/params.js';
 import { leastSquares } from './least-squares.js';
 import { checkHorizon, checkSeries, readNumbers } from './series-checks.js';
@@ -108,13 +108,7 @@ export class Autoregressive implements Forecaster {
 
   toJSON(): EstimatorJSON {
     const f = this.requireFitted();
-    return {
-      format: 'trainyard.estimator',
-      formatVersion: 1,
-      type: this.type,
-      params: this.getParams(),
-      state: { coef: Array.from(f.coef), tail: Array.from(f.tail), nobs: f.nobs },
-    };
+    return estimatorJSON(this.type, this.getParams(), { coef: Array.from(f.coef), tail: Array.from(f.tail), nobs: f.nobs });
   }
 
   static fromJSON(json: EstimatorJSON): Autoregressive {

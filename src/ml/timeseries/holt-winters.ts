@@ -1,5 +1,5 @@
 import { AbortError, DataError, NotFittedError, ParameterError } from '../base/errors.js';
-import type { EstimatorJSON, FitOptions, Forecaster } from '../base/estimator.js';
+import { estimatorJSON, type EstimatorJSON, type FitOptions, type Forecaster } from '../base/estimator.js';
 import { checkBoolean, checkChoice, checkNumber, withDefaults, type Params } from '../base/params.js';
 import { minimizeBounded } from './nelder-mead.js';
 import { checkHorizon, checkPositive, checkSeries, readNumber, readNumbers } from './series-checks.js';
@@ -198,23 +198,17 @@ export class HoltWinters implements Forecaster {
 
   toJSON(): EstimatorJSON {
     const f = this.requireFitted();
-    return {
-      format: 'trainyard.estimator',
-      formatVersion: 1,
-      type: this.type,
-      params: this.getParams(),
-      state: {
-        nobs: f.nobs,
-        sse: f.sse,
-        smoothing: { ...f.smoothing },
-        level: f.level,
-        trend: f.trend,
-        season: Array.from(f.season),
-        initialLevel: f.initial.level,
-        initialTrend: f.initial.trend,
-        initialSeason: Array.from(f.initial.season),
-      },
-    };
+    return estimatorJSON(this.type, this.getParams(), {
+      nobs: f.nobs,
+      sse: f.sse,
+      smoothing: { ...f.smoothing },
+      level: f.level,
+      trend: f.trend,
+      season: Array.from(f.season),
+      initialLevel: f.initial.level,
+      initialTrend: f.initial.trend,
+      initialSeason: Array.from(f.initial.season),
+    });
   }
 
   static fromJSON(json: EstimatorJSON): HoltWinters {

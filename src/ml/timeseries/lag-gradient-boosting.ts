@@ -1,5 +1,5 @@
 import { DataError, NotFittedError, ParameterError } from '../base/errors.js';
-import type { Estimator, EstimatorJSON, FitOptions, Forecaster } from '../base/estimator.js';
+import { estimatorJSON, type Estimator, type EstimatorJSON, type FitOptions, type Forecaster } from '../base/estimator.js';
 import { checkBoolean, checkNumber, type Params } from '../base/params.js';
 import { createEstimator, estimatorFromJSON } from '../model-types.js';
 import { lagFeatureCount, lagHistory, lagMatrix, writeLagFeatures, type LagFeatureSpec } from './lag-features.js';
@@ -113,13 +113,7 @@ export class LagGradientBoosting implements Forecaster {
 
   toJSON(): EstimatorJSON {
     const f = this.requireFitted();
-    return {
-      format: 'trainyard.estimator',
-      formatVersion: 1,
-      type: this.type,
-      params: this.getParams(),
-      state: { tail: Array.from(f.tail), nobs: f.nobs, regressor: f.model.toJSON() },
-    };
+    return estimatorJSON(this.type, this.getParams(), { tail: Array.from(f.tail), nobs: f.nobs, regressor: f.model.toJSON() });
   }
 
   static fromJSON(json: EstimatorJSON): LagGradientBoosting {

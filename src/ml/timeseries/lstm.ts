@@ -1,6 +1,6 @@
 import type * as TF from '@tensorflow/tfjs';
 import { DataError, NotFittedError } from '../base/errors.js';
-import type { EstimatorJSON, FitOptions, Forecaster } from '../base/estimator.js';
+import { estimatorJSON, type EstimatorJSON, type FitOptions, type Forecaster } from '../base/estimator.js';
 import { checkNumber, withDefaults, type Params } from '../base/params.js';
 import { Rng } from '../base/random.js';
 import { activeBackend, tf } from '../neural/backend.js';
@@ -154,21 +154,15 @@ export class LSTMForecaster implements Forecaster {
   toJSON(): EstimatorJSON {
     const f = this.requireFitted();
     const shape = shapes(this.params.units);
-    return {
-      format: 'trainyard.estimator',
-      formatVersion: 1,
-      type: this.type,
-      params: this.getParams(),
-      state: {
-        mean: f.mean,
-        scale: f.scale,
-        tail: Array.from(f.tail),
-        nobs: f.nobs,
-        backend: f.backend,
-        loss: f.loss.map((v) => (Number.isFinite(v) ? v : null)),
-        weights: f.weights.map((w, k) => saveTensor(w, shape[k])),
-      },
-    };
+    return estimatorJSON(this.type, this.getParams(), {
+      mean: f.mean,
+      scale: f.scale,
+      tail: Array.from(f.tail),
+      nobs: f.nobs,
+      backend: f.backend,
+      loss: f.loss.map((v) => (Number.isFinite(v) ? v : null)),
+      weights: f.weights.map((w, k) => saveTensor(w, shape[k])),
+    });
   }
 
   static fromJSON(json: EstimatorJSON): LSTMForecaster {

@@ -1,6 +1,6 @@
 import { checkFeatureCount, checkXY } from '../base/checks.js';
 import { AbortError, DataError, NotFittedError } from '../base/errors.js';
-import type { Classifier, Estimator, EstimatorJSON, FitOptions, HasFeatureImportances } from '../base/estimator.js';
+import { estimatorJSON, type Classifier, type Estimator, type EstimatorJSON, type FitOptions, type HasFeatureImportances } from '../base/estimator.js';
 import { encodeLabels } from '../base/labels.js';
 import type { Matrix } from '../base/matrix.js';
 import type { Params } from '../base/params.js';
@@ -119,13 +119,7 @@ abstract class ForestBase implements HasFeatureImportances {
 
   protected stateJSON(task: string, extra: Record<string, unknown>): EstimatorJSON {
     const trees = this.checkFitted();
-    return {
-      format: 'trainyard.estimator',
-      formatVersion: 1,
-      type: this.type,
-      params: this.getParams(),
-      state: { task, ...extra, nFeatures: this.nFeatures, importances: Array.from(this.importances), trees: treesToJSON(trees) },
-    };
+    return estimatorJSON(this.type, this.getParams(), { task, ...extra, nFeatures: this.nFeatures, importances: Array.from(this.importances), trees: treesToJSON(trees) });
   }
 
   protected loadState(state: Record<string, unknown>, valueDim: number): void {

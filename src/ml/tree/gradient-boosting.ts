@@ -1,6 +1,6 @@
 import { checkFeatureCount, checkXY } from '../base/checks.js';
 import { AbortError, DataError, NotFittedError, ParameterError } from '../base/errors.js';
-import type { Classifier, Estimator, EstimatorJSON, FitOptions, HasFeatureImportances, Task } from '../base/estimator.js';
+import { estimatorJSON, type Classifier, type Estimator, type EstimatorJSON, type FitOptions, type HasFeatureImportances, type Task } from '../base/estimator.js';
 import { encodeLabels } from '../base/labels.js';
 import type { Matrix } from '../base/matrix.js';
 import { checkNumber, withDefaults, type Params } from '../base/params.js';
@@ -395,21 +395,15 @@ abstract class GradientBoostingBase implements HasFeatureImportances {
 
   protected stateJSON(extra: Record<string, unknown>): EstimatorJSON {
     const trees = this.checkFitted();
-    return {
-      format: 'trainyard.estimator',
-      formatVersion: 1,
-      type: TYPE,
-      params: this.getParams(),
-      state: {
-        task: this.task,
-        ...extra,
-        nFeatures: this.nFeatures,
-        baseScore: Array.from(this.baseScore),
-        importances: Array.from(this.importances),
-        bestIteration: this.bestIteration,
-        trees: treesToJSON(trees),
-      },
-    };
+    return estimatorJSON(TYPE, this.getParams(), {
+      task: this.task,
+      ...extra,
+      nFeatures: this.nFeatures,
+      baseScore: Array.from(this.baseScore),
+      importances: Array.from(this.importances),
+      bestIteration: this.bestIteration,
+      trees: treesToJSON(trees),
+    });
   }
 
   protected loadState(state: Record<string, unknown>, outputs: number): void {
