@@ -5,18 +5,20 @@ import { fromBucket, type LoggedPrediction, type PredictionBucket } from '../reg
  * The most recent logged predictions of a model (or one version of it)
  * made in [since, now], newest first, at most `limit`. Buckets are read
  * newest first and reading stops once no older bucket can hold a
- * prediction newer than the `limit`-th found.
+ * prediction newer than the `limit`-th found. `withInputs: false` leaves
+ * the inputs and outputs unread (latency views).
  */
 export async function recentPredictions(
   db: Database,
-  query: { modelName: string; version?: string },
+  query: { modelName: string; version?: string; withInputs?: boolean },
   since: Date,
   now: Date,
   limit: number,
 ): Promise<LoggedPrediction[]> {
   const filter = { modelName: query.modelName, ...(query.version !== undefined ? { version: query.version } : {}), to: { $gte: since }, from: { $lte: now } };
   const rows: LoggedPrediction[] = [];
-  const cursor = db.predictionLog.find(filter).sort({ to: -1 }).lean<PredictionBucket[]>().cursor();
+  const projection = query.withInputs === false ? { modelName: 1, version: 1, to: 1, ids: 1, at: 1, latencyMs: 1 } : {};
+  const cursor = db.predictionLog.find(filter, projection).sort({ to: -1 }).lean<PredictionBucket[]>().cursor();
   try {
     for await (const bucket of cursor as AsyncIterable<PredictionBucket>) {
       if (rows.length >= limit) {

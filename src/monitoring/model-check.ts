@@ -6,6 +6,7 @@ import { isDuplicateKey } from '../registry/database.js';
 import type { DriftReportDoc } from '../registry/drift-report.model.js';
 import { resolveVersion } from '../registry/model-registry.js';
 import type { ModelVersionDoc } from '../registry/model-version.model.js';
+import { storedKey } from '../registry/prediction-log.model.js';
 import { loadReferenceProfile } from '../registry/reference-profiles.js';
 import type { Logger } from '../utils/logger.js';
 import { finiteOrNull, type AlertService } from './alert-service.js';
@@ -92,11 +93,11 @@ export async function readWindow(db: Database, config: Config, modelName: string
   return rows.map((r) => ({ input: r.input, prediction: r.prediction, probabilities: r.probabilities ?? null, label: labels.get(r.id) ?? null, createdAt: r.createdAt }));
 }
 
-/** The logged value of a feature; the prediction log stores '.' and '$' in keys as U+FF0E and U+FF04. */
+/** The logged value of a feature, under the key the log stored it as. */
 function inputValue(input: Record<string, unknown> | null, feature: string): unknown {
   if (!input) return null;
   if (Object.hasOwn(input, feature)) return input[feature];
-  return input[feature.replaceAll('.', '\uff0e').replaceAll('$', '\uff04')] ?? null;
+  return input[storedKey(feature)] ?? null;
 }
 
 function numericColumn(values: unknown[]): Float64Array {

@@ -112,7 +112,7 @@ export async function modelMonitoringView(db: Database, config: Config, modelNam
     db.driftReports.find({ modelName }).sort({ at: -1 }).limit(options.history).select({ features: 0, prediction: 0, target: 0, performance: 0 }).lean<DriftReportDoc[]>(),
     db.driftReports.findOne({ modelName, status: { $in: ['ok', 'drift'] } }).sort({ at: -1 }).lean<DriftReportDoc>(),
     db.metricSamples.find({ kind: 'performance', subject: modelName }).sort({ at: -1 }).limit(options.history).lean(),
-    recentPredictions(db, { modelName }, since, new Date(), config.monitoring.windowSize),
+    recentPredictions(db, { modelName, withInputs: false }, since, new Date(), config.monitoring.windowSize),
     db.metricSamples.find({ kind: 'predict', modelName, at: { $gte: since } }).select({ version: 1, values: 1 }).lean(),
     db.alerts.find({ modelName, state: { $in: ['open', 'acknowledged'] } }).sort({ openedAt: -1 }).lean<AlertDoc[]>(),
   ]);

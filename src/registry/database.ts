@@ -10,7 +10,7 @@ import { idempotencyModel, jobRecordModel, type JobRecordDoc } from './job-recor
 import { metricSampleModel, type MetricSampleDoc } from './metric-sample.model.js';
 import { modelAliasModel, type ModelAliasDoc } from './model-alias.model.js';
 import { modelVersionModel, type ModelVersionDoc } from './model-version.model.js';
-import { predictionFeedbackModel, predictionLogModel, type PredictionFeedbackDoc, type PredictionLogDoc } from './prediction-log.model.js';
+import { predictionFeedbackModel, predictionLogModel, type PredictionBucket, type PredictionFeedbackDoc } from './prediction-log.model.js';
 import { queueHealthModel, type QueueHealthDoc } from './queue-health.model.js';
 import { referenceProfileModel, type ReferenceProfileDoc } from './reference-profile.model.js';
 import { registeredModelModel, type RegisteredModelDoc } from './registered-model.model.js';
@@ -27,7 +27,7 @@ export interface Database {
   jobs: Model<JobRecordDoc>;
   idempotency: Model<{ _id: string; jobId: string }>;
   queueHealth: Model<QueueHealthDoc>;
-  predictionLog: Model<PredictionLogDoc>;
+  predictionLog: Model<PredictionBucket>;
   predictionFeedback: Model<PredictionFeedbackDoc>;
   referenceProfiles: Model<ReferenceProfileDoc>;
   driftReports: Model<DriftReportDoc>;

@@ -49,10 +49,8 @@ export interface PredictionBucket {
   inputs: Record<string, unknown[]>;
 }
 
-export type PredictionLogDoc = PredictionBucket;
-
-export function predictionLogModel(conn: Connection): Model<PredictionLogDoc> {
-  return (conn.models.PredictionLog as Model<PredictionLogDoc>) ?? conn.model<PredictionLogDoc>('PredictionLog', predictionLogSchema);
+export function predictionLogModel(conn: Connection): Model<PredictionBucket> {
+  return (conn.models.PredictionLog as Model<PredictionBucket>) ?? conn.model<PredictionBucket>('PredictionLog', predictionLogSchema);
 }
 
 /** True labels sent for logged predictions (POST /v1/models/:name/feedback), by prediction id. */
@@ -87,7 +85,8 @@ export interface LoggedPrediction {
   createdAt: Date;
 }
 
-function safeKey(key: string): string {
+/** How an input key is stored: '.' and '$', which MongoDB-protocol servers refuse in keys, as U+FF0E and U+FF04. */
+export function storedKey(key: string): string {
   return key.includes('.') || key.includes('$') ? key.replaceAll('.', '\uff0e').replaceAll('$', '\uff04') : key;
 }
 
@@ -136,7 +135,7 @@ export function toBuckets(entries: readonly LoggedPrediction[]): PredictionBucke
     const inputs: Record<string, unknown[]> = {};
     g.forEach((e, i) => {
       for (const k of Object.keys(e.input)) {
-        const name = safeKey(k);
+        const name = storedKey(k);
         (inputs[name] ??= new Array<unknown>(n).fill(null))[i] = cell(e.input[k]);
       }
     });
