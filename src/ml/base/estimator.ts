@@ -23,6 +23,26 @@ export interface FitOptions {
   validation?: { X: Matrix; y: Float64Array };
   /** Stop after this many rounds/epochs without improvement on `validation`; absent means no early stopping. */
   earlyStoppingRounds?: number;
+  /**
+   * Fit in pieces, for estimators whose model type has `rounds` (boosting):
+   * run rounds up to `until` only, continuing from `from`, the
+   * {@link Resumable.checkpoint} an earlier piece left on the same data and
+   * hyperparameters, on this thread or another. The pieces together give
+   * exactly the model one whole fit gives. Not with early stopping.
+   */
+  rounds?: { from?: Checkpoint; until: number };
+}
+
+/** Where a fit in pieces stands: structured-cloneable, so the next piece can run on another thread. */
+export interface Checkpoint {
+  /** rounds done */
+  rounds: number;
+  state: unknown;
+}
+
+/** An estimator fitted with `options.rounds` hands its checkpoint to the next piece. */
+export interface Resumable {
+  checkpoint(): Checkpoint;
 }
 
 /**

@@ -12,6 +12,17 @@ export class Rng {
     this.state = (z ^ (z >>> 16)) >>> 0;
   }
 
+  /** Where the generator stands: {@link Rng.resume} continues the same sequence, on this thread or another. */
+  get position(): number {
+    return this.state;
+  }
+
+  static resume(position: number): Rng {
+    const rng = new Rng();
+    rng.state = position >>> 0;
+    return rng;
+  }
+
   /** A uniform double in [0, 1). */
   next(): number {
     let t = (this.state = (this.state + 0x6d2b79f5) >>> 0);

@@ -1,6 +1,6 @@
 import { checkFeatureCount, checkXY } from '../base/checks.js';
 import { AbortError, DataError, NotFittedError, ParameterError } from '../base/errors.js';
-import { estimatorJSON, type Classifier, type Estimator, type EstimatorJSON, type FitOptions, type HasFeatureImportances, type Task } from '../base/estimator.js';
+import { estimatorJSON, type Checkpoint, type Classifier, type Estimator, type EstimatorJSON, type FitOptions, type HasFeatureImportances, type Resumable, type Task } from '../base/estimator.js';
 import { encodeLabels } from '../base/labels.js';
 import type { Matrix } from '../base/matrix.js';
 import { checkNumber, withDefaults, type Params } from '../base/params.js';
@@ -8,7 +8,7 @@ import { Rng } from '../base/random.js';
 import type { BinnedMatrix } from './binning.js';
 import { BoostingTreeGrower, leafOfBinnedRow } from './boosting-tree-grower.js';
 import { readClasses, readEnvelope, readFloats, readInt } from './saved-state.js';
-import { addLeafSums, flattenTrees, treesFromJSON, treesToJSON, truncateTrees, type TreeArrays, type TreeBuilder } from './tree-arrays.js';
+import { addLeafSums, concatTrees, flattenTrees, treesFromJSON, treesToJSON, truncateTrees, type TreeArrays, type TreeBuilder } from './tree-arrays.js';
 import { checkJobs, resolveJobs } from './tree-params.js';
 import { binMatrixOnThreads } from './tree-pool.js';
 
@@ -119,6 +119,26 @@ function checkMatrix(name: string, X: Matrix): void {
   if (X.cols === 0) throw new DataError(`${name}: X has 0 features; at least 1 is required`);
 }
 
+/** What a fit in pieces carries from one piece to the next (FitOptions.rounds). */
+interface BoostingCheckpointState {
+  outputs: number;
+  trees: TreeArrays;
+  /** per-feature gain summed over the rounds so far, not yet normalised */
+  gain: Float64Array;
+  rng: number;
+}
+
+function checkpointState(name: string, from: Checkpoint, K: number, until: number): BoostingCheckpointState {
+  const st = from.state as Partial<BoostingCheckpointState> | null;
+  if (!Number.isInteger(from.rounds) || from.rounds < 1 || from.rounds >= until) {
+    throw new ParameterError(`${name}: options.rounds.from has ${from.rounds} rounds; a continuation needs 1 to ${until - 1}`, 'rounds');
+  }
+  if (!st || st.outputs !== K || !(st.gain instanceof Float64Array) || typeof st.rng !== 'number' || st.trees?.roots.length !== from.rounds * K) {
+    throw new ParameterError(`${name}: options.rounds.from is not a checkpoint of this model on this data`, 'rounds');
+  }
+  return st as BoostingCheckpointState;
+}
+
 function sigmoid(x: number): number {
   return 1 / (1 + Math.exp(-x));
 }
@@ -129,7 +149,7 @@ function sigmoid(x: number): number {
  * with one tree per class and round for more. Missing values are allowed
  * and learn a default direction per split.
  */
-abstract class GradientBoostingBase implements HasFeatureImportances {
+abstract class GradientBoostingBase implements HasFeatureImportances, Resumable {
   readonly type = TYPE;
   abstract readonly task: Task;
   protected abstract readonly name: string;
@@ -140,6 +160,8 @@ abstract class GradientBoostingBase implements HasFeatureImportances {
   protected importances: Float64Array = new Float64Array(0);
   /** round (0-based) with the best validation loss when early stopping ran, else null */
   bestIteration: number | null = null;
+  /** set by a fit with options.rounds */
+  private piece: BoostingCheckpointState | null = null;
 
   constructor(name: string, params: Params) {
     this.params = validateParams(name, params);
@@ -152,6 +174,12 @@ abstract class GradientBoostingBase implements HasFeatureImportances {
   /** Number of boosting rounds kept. */
   get rounds(): number {
     return this.trees ? this.trees.roots.length / this.baseScore.length : 0;
+  }
+
+  /** Where a fit with `options.rounds` stopped, for the next piece. */
+  checkpoint(): Checkpoint {
+    if (!this.piece) throw new NotFittedError(`${this.name} (a checkpoint needs a fit with options.rounds)`);
+    return { rounds: this.rounds, state: this.piece };
   }
 
   featureImportances(): Float64Array {
@@ -194,6 +222,13 @@ abstract class GradientBoostingBase implements HasFeatureImportances {
       checkMatrix(this.name, valid.X);
       checkFeatureCount(this.name, valid.X, cols);
     }
+    let from: BoostingCheckpointState | null = null;
+    if (options.rounds) {
+      const { until } = options.rounds;
+      checkNumber(this.name, 'rounds.until', until, { kind: 'int', min: 1, max: p.n_estimators });
+      if (esRounds !== undefined) throw new ParameterError(`${this.name}: a fit in pieces (options.rounds) cannot stop early`, 'rounds');
+      if (options.rounds.from) from = checkpointState(this.name, options.rounds.from, K, until);
+    }
 
     const base = new Float64Array(K);
     if (objective === 'squared_error') {
@@ -226,7 +261,7 @@ abstract class GradientBoostingBase implements HasFeatureImportances {
       threads,
     );
     try {
-      this.boostRounds(X, target, objective, K, options, validTarget, base, bm, grower);
+      this.boostRounds(X, target, objective, K, options, validTarget, base, bm, grower, from);
     } finally {
       grower.close();
     }
@@ -242,14 +277,19 @@ abstract class GradientBoostingBase implements HasFeatureImportances {
     base: Float64Array,
     bm: BinnedMatrix,
     grower: BoostingTreeGrower,
+    from: BoostingCheckpointState | null,
   ): void {
     const p = this.params;
     const { rows: n, cols } = X;
     const esRounds = options.earlyStoppingRounds;
     const valid = options.validation;
-    const rng = new Rng(p.seed);
+    const firstRound = from ? from.trees.roots.length / K : 0;
+    const endRound = options.rounds?.until ?? p.n_estimators;
+    const rng = from ? Rng.resume(from.rng) : new Rng(p.seed);
     const F = new Float64Array(n * K);
     for (let i = 0; i < n; i++) for (let k = 0; k < K; k++) F[i * K + k] = base[k];
+    // the margins the earlier pieces reached: the same sums in the same order
+    if (from) addLeafSums(from.trees, X.data, n, cols, F, K);
     // (g, h) pairs side by side: one cache line per row when a node gathers them
     const gh: Float64Array[] = [];
     for (let k = 0; k < K; k++) gh.push(new Float64Array(2 * n));
@@ -263,13 +303,14 @@ abstract class GradientBoostingBase implements HasFeatureImportances {
 
     const Fv = valid ? new Float64Array(valid.X.rows * K) : null;
     if (Fv) for (let i = 0; i < valid!.X.rows; i++) for (let k = 0; k < K; k++) Fv[i * K + k] = base[k];
+    if (Fv && from) addLeafSums(from.trees, valid!.X.data, valid!.X.rows, cols, Fv, K);
 
     const built: TreeBuilder[] = [];
     const roundImportance: Float64Array[] = [];
     let bestLoss = Infinity;
     let bestRound = -1;
 
-    for (let round = 0; round < p.n_estimators; round++) {
+    for (let round = firstRound; round < endRound; round++) {
       if (options.signal?.aborted) throw new AbortError(`${this.name}: fit aborted after ${round} rounds`);
       this.gradients(objective, target, F, gh, probs, n, K);
       let count = n;
@@ -324,15 +365,18 @@ abstract class GradientBoostingBase implements HasFeatureImportances {
     }
 
     let trees = flattenTrees(built, 1);
-    let keptRounds = built.length / K;
+    if (from) trees = concatTrees(from.trees, trees);
+    let keptRounds = trees.roots.length / K;
     this.bestIteration = null;
     if (esRounds !== undefined && bestRound >= 0) {
       this.bestIteration = bestRound;
       keptRounds = bestRound + 1;
       trees = truncateTrees(trees, keptRounds * K);
     }
-    const importance = new Float64Array(cols);
-    for (let r = 0; r < keptRounds; r++) for (let j = 0; j < cols; j++) importance[j] += roundImportance[r][j];
+    const gain = from ? from.gain.slice() : new Float64Array(cols);
+    for (let r = firstRound; r < keptRounds; r++) for (let j = 0; j < cols; j++) gain[j] += roundImportance[r - firstRound][j];
+    this.piece = options.rounds ? { outputs: K, trees, gain: gain.slice(), rng: rng.position } : null;
+    const importance = gain;
     let total = 0;
     for (let j = 0; j < cols; j++) total += importance[j];
     if (total > 0) for (let j = 0; j < cols; j++) importance[j] /= total;

@@ -191,6 +191,29 @@ export function truncateTrees(t: TreeArrays, count: number): TreeArrays {
   };
 }
 
+/** The trees of `a` followed by those of `b` (boosting continued from a checkpoint). */
+export function concatTrees(a: TreeArrays, b: TreeArrays): TreeArrays {
+  if (a.valueDim !== b.valueDim) throw new Error(`concatTrees: value sizes ${a.valueDim} and ${b.valueDim} differ`);
+  const shift = a.feature.length;
+  const join = <T extends Int32Array | Float64Array | Uint8Array>(x: T, y: T): T => {
+    const out = new (x.constructor as { new (n: number): T })(x.length + y.length);
+    out.set(x);
+    out.set(y, x.length);
+    return out;
+  };
+  const shifted = (children: Int32Array): Int32Array => children.map((c) => (c < 0 ? c : c + shift));
+  return {
+    feature: join(a.feature, b.feature),
+    threshold: join(a.threshold, b.threshold),
+    left: join(a.left, shifted(b.left)),
+    right: join(a.right, shifted(b.right)),
+    missingLeft: join(a.missingLeft, b.missingLeft),
+    value: join(a.value, b.value),
+    valueDim: a.valueDim,
+    roots: join(a.roots, b.roots.map((r) => r + shift)),
+  };
+}
+
 /**
  * Adds each tree's leaf value to `out[i * outDim + (tree % outDim)]` (boosting:
  * with k classes, tree t belongs to class t % k). `data` is row-major with

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { AbortError, DataError, NotFittedError, ParameterError } from '../../../../src/ml/base/errors.js';
-import type { EstimatorJSON, FitProgress } from '../../../../src/ml/base/estimator.js';
+import type { Checkpoint, EstimatorJSON, FitProgress } from '../../../../src/ml/base/estimator.js';
 import { fromRows, type Matrix } from '../../../../src/ml/base/matrix.js';
 import { GradientBoostingClassifier, GradientBoostingRegressor } from '../../../../src/ml/tree/gradient-boosting.js';
 import { accuracy, binaryData, column, matrix, reference, regressionData, rocAuc, vector } from './tree-fixtures.js';
@@ -283,5 +283,60 @@ describe('GradientBoosting threads', () => {
     expect(two).to.equal(one);
     const three = JSON.stringify(new GradientBoostingClassifier({ ...params, n_jobs: 3 }).fit(X, y).toJSON().state);
     expect(three).to.equal(one);
+  });
+});
+
+describe('GradientBoosting in pieces (options.rounds)', () => {
+  /** Fits in pieces ending at each of `ends`, every piece on a fresh estimator as another thread would; the last piece's state. */
+  function inPieces(make: () => GradientBoostingClassifier | GradientBoostingRegressor, X: Matrix, y: Float64Array, ends: number[]): string {
+    let from: Checkpoint | undefined;
+    let model = make();
+    for (const until of ends) {
+      model = make().fit(X, y, { rounds: { from, until } });
+      // the checkpoint crosses a thread boundary: a structured clone
+      from = structuredClone(model.checkpoint());
+      expect(from.rounds).to.equal(until);
+    }
+    return JSON.stringify(model.toJSON().state);
+  }
+
+  it('gives exactly the whole fit, for regression, two classes and three, with row and feature sampling and missing values', () => {
+    const params = { n_estimators: 7, max_depth: 3, subsample: 0.8, colsample_bytree: 0.7, seed: 3 };
+    const reg = regressionData(600, 5, 2);
+    const bin = binaryData(600, 5, 4);
+    bin.X.data[7] = Number.NaN;
+    bin.X.data[40] = Number.NaN;
+    const three = { X: bin.X, y: bin.y.map((v, i) => (v === 1 ? 1 : i % 2 === 0 ? 0 : 2)) };
+    const cases: Array<[() => GradientBoostingClassifier | GradientBoostingRegressor, Matrix, Float64Array]> = [
+      [() => new GradientBoostingRegressor(params), reg.X, reg.y],
+      [() => new GradientBoostingClassifier(params), bin.X, bin.y],
+      [() => new GradientBoostingClassifier(params), three.X, three.y],
+    ];
+    for (const [make, X, y] of cases) {
+      const whole = JSON.stringify(make().fit(X, y).toJSON().state);
+      expect(inPieces(make, X, y, [3, 7])).to.equal(whole);
+      expect(inPieces(make, X, y, [1, 2, 6, 7])).to.equal(whole);
+    }
+  });
+
+  it('a piece short of the end is a model of that many rounds', () => {
+    const { X, y } = regressionData(300, 4, 5);
+    const part = new GradientBoostingRegressor({ n_estimators: 10 }).fit(X, y, { rounds: { until: 4 } });
+    expect(part.rounds).to.equal(4);
+    expect(Array.from(part.predict(X))).to.deep.equal(Array.from(new GradientBoostingRegressor({ n_estimators: 4 }).fit(X, y).predict(X)));
+  });
+
+  it('rejects a checkpoint of another model, rounds past n_estimators, early stopping, and a checkpoint without a piece', () => {
+    const { X, y } = regressionData(200, 4, 6);
+    const bin = binaryData(200, 4, 6);
+    const from = new GradientBoostingRegressor({ n_estimators: 6 }).fit(X, y, { rounds: { until: 2 } }).checkpoint();
+    const three = bin.y.map((v, i) => (v === 1 ? 1 : i % 2 === 0 ? 0 : 2));
+    expect(() => new GradientBoostingClassifier({ n_estimators: 6 }).fit(bin.X, three, { rounds: { from, until: 4 } })).to.throw(ParameterError, /not a checkpoint of this model/);
+    expect(() => new GradientBoostingRegressor({ n_estimators: 6 }).fit(X, y, { rounds: { from, until: 2 } })).to.throw(ParameterError, /1 to 1/);
+    expect(() => new GradientBoostingRegressor({ n_estimators: 6 }).fit(X, y, { rounds: { until: 7 } })).to.throw(ParameterError, /rounds.until/);
+    expect(() =>
+      new GradientBoostingRegressor({ n_estimators: 6 }).fit(X, y, { rounds: { until: 3 }, validation: { X, y }, earlyStoppingRounds: 2 }),
+    ).to.throw(ParameterError, /cannot stop early/);
+    expect(() => new GradientBoostingRegressor({ n_estimators: 6 }).fit(X, y).checkpoint()).to.throw(NotFittedError);
   });
 });
