@@ -5,9 +5,27 @@ function taskUrl(task: TaskName): string {
   return new URL(`./tasks/${task}.task.js`, import.meta.url).href;
 }
 
-/** The worker process's thread pool: folds and trials run here, never on the main thread. */
+/** What a task still waiting for a thread rejects with when its signal aborts (as Piscina does for a queued task). */
+class TaskAbortedError extends Error {
+  override readonly name = 'AbortError';
+
+  constructor(reason: unknown) {
+    super('The task has been aborted', { cause: reason });
+  }
+}
+
+/**
+ * The worker process's thread pool: folds and trials run here, never on the
+ * main thread. Tasks start in the order they were asked for: they wait here
+ * and go to Piscina only when a thread is free, because Piscina's own queue
+ * moves a task it cannot place yet to the back (or, with stricterFIFO, puts
+ * newer tasks first), and a fit that continues in pieces must queue behind
+ * the tasks that came before it.
+ */
 export class PiscinaTaskRunner implements TaskRunner {
   private readonly pool: Piscina;
+  private readonly waiting: Array<{ start: () => void; fail: (err: Error) => void }> = [];
+  private running = 0;
 
   constructor(readonly threads: number) {
     if (!Number.isInteger(threads) || threads < 1) throw new RangeError(`threads must be a positive integer, got ${threads}`);
@@ -15,10 +33,37 @@ export class PiscinaTaskRunner implements TaskRunner {
   }
 
   run<R>(task: TaskName, payload: unknown, options: { signal?: AbortSignal } = {}): Promise<R> {
-    return this.pool.run(payload, { filename: taskUrl(task), signal: options.signal }) as Promise<R>;
+    const { signal } = options;
+    return new Promise<R>((resolve, reject) => {
+      if (signal?.aborted) return reject(new TaskAbortedError(signal.reason));
+      const onAbort = (): void => {
+        const at = this.waiting.indexOf(entry);
+        if (at >= 0) this.waiting.splice(at, 1);
+        reject(new TaskAbortedError(signal!.reason));
+      };
+      const entry = {
+        start: (): void => {
+          signal?.removeEventListener('abort', onAbort);
+          this.running++;
+          (this.pool.run(payload, { filename: taskUrl(task), signal }) as Promise<R>).then(resolve, reject).finally(() => {
+            this.running--;
+            this.startWaiting();
+          });
+        },
+        fail: reject,
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.waiting.push(entry);
+      this.startWaiting();
+    });
+  }
+
+  private startWaiting(): void {
+    while (this.running < this.threads && this.waiting.length > 0) this.waiting.shift()!.start();
   }
 
   close(): Promise<void> {
+    for (const entry of this.waiting.splice(0)) entry.fail(new Error('the thread pool is closing'));
     return this.pool.destroy();
   }
 }

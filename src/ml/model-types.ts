@@ -20,6 +20,8 @@ export interface ModelType {
   wantsScaling?: boolean;
   /** true when the estimator handles NaN itself (no imputation needed) */
   handlesMissing?: boolean;
+  /** boosting rounds a fit with these hyperparameters runs, for types whose fit can run in pieces (FitOptions.rounds) */
+  rounds?(params: Params): number;
 }
 
 /** Every model.type by name. Aliases point at the same entry. Filled in by each estimator family. */

@@ -206,19 +206,57 @@ function fitNumeric(
     const v = values[rowAt(rows, k)];
     if (v === v) present[m++] = v;
   }
-  const sorted = present.subarray(0, m).sort();
+  const present_ = present.subarray(0, m);
   // An all-missing column has no median; 0 keeps it a harmless constant input.
-  const median = m === 0 ? 0 : m % 2 === 1 ? sorted[(m - 1) >> 1] : (sorted[m / 2 - 1] + sorted[m / 2]) / 2;
-  const fill = options.keepMissing ? null : median;
+  const fill = options.keepMissing ? null : m === 0 ? 0 : median(present_.slice());
   let center = 0;
   let scale = 1;
   if (options.scale) {
     // Statistics of what the estimator will see: imputed values, or the present ones when NaN is kept.
     const count = fill === null ? m : n;
     const extra = fill === null ? 0 : n - m;
-    ({ center, scale } = meanStd(sorted, fill ?? 0, extra, count));
+    ({ center, scale } = meanStd(present_, fill ?? 0, extra, count));
   }
   return { name, kind: 'number', fill, center, scale };
+}
+
+/** The median of `a` (not empty, no NaN), by quickselect: O(n), and `a` is reordered. */
+function median(a: Float64Array): number {
+  const m = a.length;
+  const hi = select(a, m >> 1);
+  if (m % 2 === 1) return hi;
+  // the elements before the selected one are the smaller half: the other middle value is their largest
+  let lo = -Infinity;
+  for (let i = 0; i < m >> 1; i++) if (a[i] > lo) lo = a[i];
+  return (lo + hi) / 2;
+}
+
+/** Reorders `a` so that a[k] is its k-th smallest value, smaller ones before it, larger after (Hoare's selection). */
+function select(a: Float64Array, k: number): number {
+  let left = 0;
+  let right = a.length - 1;
+  while (right > left) {
+    // median of three as the pivot, so sorted input stays linear
+    const mid = (left + right) >> 1;
+    const pivot = Math.max(Math.min(a[left], a[mid]), Math.min(Math.max(a[left], a[mid]), a[right]));
+    let i = left;
+    let j = right;
+    while (i <= j) {
+      while (a[i] < pivot) i++;
+      while (a[j] > pivot) j--;
+      if (i <= j) {
+        const t = a[i];
+        a[i] = a[j];
+        a[j] = t;
+        i++;
+        j--;
+      }
+    }
+    if (k <= j) right = j;
+    else if (k >= i) left = i;
+    else break;
+  }
+  return a[k];
 }
 
 /** Mean and population standard deviation of `values` plus `extra` copies of `fillValue`; scale 1 when it is 0. */

@@ -1,3 +1,4 @@
+import type { Checkpoint, FitOptions, Resumable } from '../base/estimator.js';
 import { DataError, NotFittedError, ParameterError } from '../base/errors.js';
 import type { Table } from '../data/table.js';
 import { ModelPipeline, type PipelineSpec } from './model-pipeline.js';
@@ -12,11 +13,29 @@ import { ensureBackend } from '../neural/backend.js';
  */
 export type TaskOutcome<T> = ({ ok: true } & T) | { ok: false; error: { name: string; message: string; details?: unknown } };
 
+/**
+ * One piece of a fit that runs in pieces (FitOptions.rounds), so that the
+ * rounds of one fold can continue on whichever pool thread is free.
+ */
+export interface RoundsPiece {
+  from?: Checkpoint;
+  until: number;
+  /** the last piece returns the task's usual result; the others a {@link PieceResult} */
+  last: boolean;
+}
+
+/** What a piece short of the end returns: where the next piece starts. */
+export interface PieceResult {
+  checkpoint: Checkpoint;
+  fitMs: number;
+}
+
 export interface FoldPayload {
   spec: PipelineSpec;
   table: Table;
   trainIdx: Int32Array;
   testIdx: Int32Array;
+  rounds?: RoundsPiece;
 }
 
 export interface FoldResult {
@@ -29,6 +48,7 @@ export interface FoldResult {
 export interface FitPayload {
   spec: PipelineSpec;
   table: Table;
+  rounds?: RoundsPiece;
 }
 
 export interface FitResult {
@@ -54,11 +74,23 @@ function finite(metrics: Record<string, number | null>): Record<string, number |
   return out;
 }
 
-export function runFold(p: FoldPayload): TaskOutcome<FoldResult> {
+/** Fits the pipeline, or one piece of it; a piece short of the end comes back as its checkpoint. */
+function fitPiece(p: { spec: PipelineSpec; table: Table; rounds?: RoundsPiece }, rows?: Int32Array): { pipeline: ModelPipeline; fitMs: number } | PieceResult {
+  const t0 = performance.now();
+  const options: FitOptions = p.rounds ? { rounds: { from: p.rounds.from, until: p.rounds.until } } : {};
+  const pipeline = new ModelPipeline(p.spec).fit(p.table, rows, options);
+  const fitMs = performance.now() - t0;
+  if (p.rounds && !p.rounds.last) return { checkpoint: (pipeline.estimator as unknown as Resumable).checkpoint(), fitMs };
+  return { pipeline, fitMs };
+}
+
+export function runFold(p: FoldPayload & { rounds?: undefined }): TaskOutcome<FoldResult>;
+export function runFold(p: FoldPayload): TaskOutcome<FoldResult | PieceResult>;
+export function runFold(p: FoldPayload): TaskOutcome<FoldResult | PieceResult> {
   try {
-    const t0 = performance.now();
-    const pipeline = new ModelPipeline(p.spec).fit(p.table, p.trainIdx);
-    const fitMs = performance.now() - t0;
+    const fitted = fitPiece(p, p.trainIdx);
+    if ('checkpoint' in fitted) return { ok: true, ...fitted };
+    const { pipeline, fitMs } = fitted;
     const metrics = finite(pipeline.evaluate(p.table, p.testIdx));
     return { ok: true, metrics, trainRows: p.trainIdx.length, testRows: p.testIdx.length, fitMs };
   } catch (err) {
@@ -77,11 +109,13 @@ function profileOf(pipeline: ModelPipeline, table: Table): ReferenceProfile | nu
   }
 }
 
-export function fitFinal(p: FitPayload): TaskOutcome<FitResult> {
+export function fitFinal(p: FitPayload & { rounds?: undefined }): TaskOutcome<FitResult>;
+export function fitFinal(p: FitPayload): TaskOutcome<FitResult | PieceResult>;
+export function fitFinal(p: FitPayload): TaskOutcome<FitResult | PieceResult> {
   try {
-    const t0 = performance.now();
-    const pipeline = new ModelPipeline(p.spec).fit(p.table);
-    const fitMs = performance.now() - t0;
+    const fitted = fitPiece(p);
+    if ('checkpoint' in fitted) return { ok: true, ...fitted };
+    const { pipeline, fitMs } = fitted;
     return {
       ok: true,
       model: JSON.stringify(pipeline.toJSON()),

@@ -132,6 +132,17 @@ export class ModelPipeline {
     return this.encoder ? [...this.encoder.classes] : undefined;
   }
 
+  /**
+   * Boosting rounds a fit of this spec runs when it can run in pieces
+   * (`options.rounds`, see FitOptions), else null: the model type must
+   * support it and early stopping must be off.
+   */
+  get rounds(): number | null {
+    const { task, training, hyperparameters } = this.resolved;
+    if (task === 'timeseries' || training.early_stopping || !this.modelType.rounds) return null;
+    return this.modelType.rounds(hyperparameters);
+  }
+
   /** The fitted estimator (for importances and inspection). */
   get estimator(): Estimator | Forecaster {
     return this.requireFitted();

@@ -123,17 +123,30 @@ function checkMatrix(name: string, X: Matrix): void {
 interface BoostingCheckpointState {
   outputs: number;
   trees: TreeArrays;
+  /** the training rows binned, so the next piece need not bin them again */
+  bins: BinnedMatrix;
+  /** the training rows' raw scores so far, rows x outputs */
+  margins: Float64Array;
   /** per-feature gain summed over the rounds so far, not yet normalised */
   gain: Float64Array;
   rng: number;
 }
 
-function checkpointState(name: string, from: Checkpoint, K: number, until: number): BoostingCheckpointState {
+function checkpointState(name: string, from: Checkpoint, X: Matrix, K: number, until: number): BoostingCheckpointState {
   const st = from.state as Partial<BoostingCheckpointState> | null;
   if (!Number.isInteger(from.rounds) || from.rounds < 1 || from.rounds >= until) {
     throw new ParameterError(`${name}: options.rounds.from has ${from.rounds} rounds; a continuation needs 1 to ${until - 1}`, 'rounds');
   }
-  if (!st || st.outputs !== K || !(st.gain instanceof Float64Array) || typeof st.rng !== 'number' || st.trees?.roots.length !== from.rounds * K) {
+  if (
+    !st ||
+    st.outputs !== K ||
+    !(st.gain instanceof Float64Array) ||
+    typeof st.rng !== 'number' ||
+    st.trees?.roots.length !== from.rounds * K ||
+    st.bins?.rows !== X.rows ||
+    st.bins.cols !== X.cols ||
+    st.margins?.length !== X.rows * K
+  ) {
     throw new ParameterError(`${name}: options.rounds.from is not a checkpoint of this model on this data`, 'rounds');
   }
   return st as BoostingCheckpointState;
@@ -227,7 +240,7 @@ abstract class GradientBoostingBase implements HasFeatureImportances, Resumable 
       const { until } = options.rounds;
       checkNumber(this.name, 'rounds.until', until, { kind: 'int', min: 1, max: p.n_estimators });
       if (esRounds !== undefined) throw new ParameterError(`${this.name}: a fit in pieces (options.rounds) cannot stop early`, 'rounds');
-      if (options.rounds.from) from = checkpointState(this.name, options.rounds.from, K, until);
+      if (options.rounds.from) from = checkpointState(this.name, options.rounds.from, X, K, until);
     }
 
     const base = new Float64Array(K);
@@ -247,7 +260,7 @@ abstract class GradientBoostingBase implements HasFeatureImportances, Resumable 
     }
 
     const threads = resolveJobs(p.n_jobs);
-    const bm = binMatrixOnThreads(X, p.max_bin, p.seed, threads);
+    const bm = from?.bins ?? binMatrixOnThreads(X, p.max_bin, p.seed, threads);
     const grower = new BoostingTreeGrower(
       bm,
       {
@@ -286,10 +299,8 @@ abstract class GradientBoostingBase implements HasFeatureImportances, Resumable 
     const firstRound = from ? from.trees.roots.length / K : 0;
     const endRound = options.rounds?.until ?? p.n_estimators;
     const rng = from ? Rng.resume(from.rng) : new Rng(p.seed);
-    const F = new Float64Array(n * K);
-    for (let i = 0; i < n; i++) for (let k = 0; k < K; k++) F[i * K + k] = base[k];
-    // the margins the earlier pieces reached: the same sums in the same order
-    if (from) addLeafSums(from.trees, X.data, n, cols, F, K);
+    const F = from ? from.margins.slice() : new Float64Array(n * K);
+    if (!from) for (let i = 0; i < n; i++) for (let k = 0; k < K; k++) F[i * K + k] = base[k];
     // (g, h) pairs side by side: one cache line per row when a node gathers them
     const gh: Float64Array[] = [];
     for (let k = 0; k < K; k++) gh.push(new Float64Array(2 * n));
@@ -375,7 +386,7 @@ abstract class GradientBoostingBase implements HasFeatureImportances, Resumable 
     }
     const gain = from ? from.gain.slice() : new Float64Array(cols);
     for (let r = firstRound; r < keptRounds; r++) for (let j = 0; j < cols; j++) gain[j] += roundImportance[r - firstRound][j];
-    this.piece = options.rounds ? { outputs: K, trees, gain: gain.slice(), rng: rng.position } : null;
+    this.piece = options.rounds ? { outputs: K, trees, bins: bm, margins: F, gain: gain.slice(), rng: rng.position } : null;
     const importance = gain;
     let total = 0;
     for (let j = 0; j < cols; j++) total += importance[j];

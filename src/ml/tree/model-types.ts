@@ -11,8 +11,9 @@ interface Pair {
   regressor: { new (params: Params): GradientBoostingRegressor | RandomForestRegressor | DecisionTreeRegressor; fromJSON(json: EstimatorJSON): GradientBoostingRegressor | RandomForestRegressor | DecisionTreeRegressor };
 }
 
-function entry(type: string, pair: Pair): ModelType {
+function entry(type: string, pair: Pair, extra: Partial<ModelType> = {}): ModelType {
   return {
+    ...extra,
     tasks: ['classification', 'regression'],
     handlesMissing: true,
     create(params: Params, task: Task | 'timeseries') {
@@ -29,7 +30,11 @@ function entry(type: string, pair: Pair): ModelType {
 
 /** The tree learners by model.type (`xgboost` is an alias of gradient_boosting in TYPE_ALIASES). */
 export const treeModelTypes: Record<string, ModelType> = {
-  gradient_boosting: entry('gradient_boosting', { classifier: GradientBoostingClassifier, regressor: GradientBoostingRegressor }),
+  gradient_boosting: entry(
+    'gradient_boosting',
+    { classifier: GradientBoostingClassifier, regressor: GradientBoostingRegressor },
+    { rounds: (params) => new GradientBoostingRegressor(params).getParams().n_estimators },
+  ),
   decision_tree: entry('decision_tree', { classifier: DecisionTreeClassifier, regressor: DecisionTreeRegressor }),
   random_forest: entry('random_forest', { classifier: RandomForestClassifier, regressor: RandomForestRegressor }),
 };

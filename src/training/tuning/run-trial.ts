@@ -82,6 +82,7 @@ export async function runTrial(study: Study, number: number, ctx: TrialRunContex
       withFinalFit: false,
       signal: stop.signal,
       foldConcurrency: study.pruner.name === 'none' ? undefined : ctx.foldConcurrency,
+      splitRounds: false,
       onFoldDone: async (step, result) => {
         const v = result.metrics[metric];
         if (v === undefined) throw new UnrecoverableError(`the metric '${metric}' is not computed for this model (fold metrics: ${Object.keys(result.metrics).join(', ')})`);

@@ -4,7 +4,7 @@ import type { TaskName, TaskRunner } from '../../../../src/training/task-runner.
 
 /** Runs fold and fit tasks on this thread, one event-loop turn apart, counting them: enough for tuning's unit tests. */
 export class InlineTaskRunner implements TaskRunner {
-  readonly threads = 1;
+  readonly threads: number = 1;
   folds = 0;
   aborted = 0;
 
