@@ -67,7 +67,7 @@ const bench: Bench = {
     const out: BenchSection['rows'] = [];
     const notes: string[] = [];
     const folds = [...new KFold({ n_splits: 5, shuffle: true, random_state: 0 }).split(table.rowCount)];
-    const reps = quick ? 1 : 3;
+    const reps = quick ? 1 : 5;
     for (const withFinalFit of [false, true]) {
       const [one, two] = await bestTimes([1, 2], reps, spec, table, folds, withFinalFit);
       const ratio = two / one;
