@@ -45,10 +45,13 @@ export class PiscinaTaskRunner implements TaskRunner {
         start: (): void => {
           signal?.removeEventListener('abort', onAbort);
           this.running++;
-          (this.pool.run(payload, { filename: taskUrl(task), signal }) as Promise<R>).then(resolve, reject).finally(() => {
+          // the next waiting task starts before the caller's continuation runs, as it would in Piscina's own queue
+          const settle = <T>(then: (v: T) => void) => (v: T): void => {
             this.running--;
             this.startWaiting();
-          });
+            then(v);
+          };
+          (this.pool.run(payload, { filename: taskUrl(task), signal }) as Promise<R>).then(settle(resolve), settle(reject));
         },
         fail: reject,
       };
