@@ -46,12 +46,20 @@ export class PiscinaTaskRunner implements TaskRunner {
           signal?.removeEventListener('abort', onAbort);
           this.running++;
           // the next waiting task starts before the caller's continuation runs, as it would in Piscina's own queue
-          const settle = <T>(then: (v: T) => void) => (v: T): void => {
+          const done = (): void => {
             this.running--;
             this.startWaiting();
-            then(v);
           };
-          (this.pool.run(payload, { filename: taskUrl(task), signal }) as Promise<R>).then(settle(resolve), settle(reject));
+          (this.pool.run(payload, { filename: taskUrl(task), signal }) as Promise<R>).then(
+            (value) => {
+              done();
+              resolve(value);
+            },
+            (err: unknown) => {
+              done();
+              reject(err);
+            },
+          );
         },
         fail: reject,
       };

@@ -206,16 +206,16 @@ function fitNumeric(
     const v = values[rowAt(rows, k)];
     if (v === v) present[m++] = v;
   }
-  const present_ = present.subarray(0, m);
+  const seen = present.subarray(0, m);
   // An all-missing column has no median; 0 keeps it a harmless constant input.
-  const fill = options.keepMissing ? null : m === 0 ? 0 : median(present_.slice());
+  const fill = options.keepMissing ? null : m === 0 ? 0 : median(seen.slice());
   let center = 0;
   let scale = 1;
   if (options.scale) {
     // Statistics of what the estimator will see: imputed values, or the present ones when NaN is kept.
     const count = fill === null ? m : n;
     const extra = fill === null ? 0 : n - m;
-    ({ center, scale } = meanStd(present_, fill ?? 0, extra, count));
+    ({ center, scale } = meanStd(seen, fill ?? 0, extra, count));
   }
   return { name, kind: 'number', fill, center, scale };
 }
