@@ -27,6 +27,8 @@ const monitoringSchema = z.object({
   minWindowRows: positiveInt,
   /** fewer labelled predictions than this: no live metric and no performance alert */
   minLabeledRows: positiveInt,
+  /** a feedback label whose prediction is not in the log after this long is dropped and counted (the prediction was never logged) */
+  feedbackPendingHours: z.coerce.number().positive(),
   /** metric samples, drift reports and resolved alerts are kept this long (pruned each tick) */
   retentionDays: z.coerce.number().positive(),
   /** each API and worker process records its CPU, memory and event-loop lag this often (its heartbeat) */

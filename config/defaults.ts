@@ -44,6 +44,7 @@ export const DEFAULTS: Config = {
     windowHours: 24,
     minWindowRows: 200,
     minLabeledRows: 20,
+    feedbackPendingHours: 24,
     retentionDays: 14,
     sampleIntervalSeconds: 15,
     queueBacklog: 1000,

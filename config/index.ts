@@ -59,6 +59,7 @@ const ENV_KEYS: Record<string, string> = {
   MONITORING_WINDOW_SIZE: 'monitoring.windowSize',
   MONITORING_WINDOW_HOURS: 'monitoring.windowHours',
   MONITORING_RETENTION_DAYS: 'monitoring.retentionDays',
+  FEEDBACK_PENDING_HOURS: 'monitoring.feedbackPendingHours',
   SAMPLE_INTERVAL_SECONDS: 'monitoring.sampleIntervalSeconds',
   WORKER_SILENT_SECONDS: 'monitoring.workerSilentSeconds',
 };

@@ -1,5 +1,5 @@
 import type { Database } from '../registry/database.js';
-import { fromBucket, type LoggedPrediction, type PredictionBucket } from '../registry/prediction-log.model.js';
+import { feedbackId, fromBucket, type LoggedPrediction, type PredictionBucket } from '../registry/prediction-log.model.js';
 
 /**
  * The most recent logged predictions of a model (or one version of it)
@@ -39,8 +39,11 @@ export async function recentPredictions(
 export async function labelsOf(db: Database, modelName: string, ids: readonly string[]): Promise<Map<string, unknown>> {
   const out = new Map<string, unknown>();
   for (let i = 0; i < ids.length; i += 1000) {
-    const docs = await db.predictionFeedback.find({ _id: { $in: ids.slice(i, i + 1000) }, modelName }).select({ label: 1 }).lean();
-    for (const d of docs) out.set(String(d._id), d.label);
+    const docs = await db.predictionFeedback
+      .find({ _id: { $in: ids.slice(i, i + 1000).map((id) => feedbackId(modelName, id)) } })
+      .select({ predictionId: 1, label: 1 })
+      .lean();
+    for (const d of docs) out.set(d.predictionId, d.label);
   }
   return out;
 }

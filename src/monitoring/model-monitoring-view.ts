@@ -87,6 +87,8 @@ export interface ModelMonitoringView {
   performance: { latest: Record<string, unknown> | null; history: Array<Record<string, unknown>> };
   latency: { bounds_ms: readonly number[]; by_version: LatencyView[] };
   alerts: AlertView[];
+  /** labels waiting for their prediction to reach the log, and labels dropped because it never did */
+  feedback: { pending: number; expired: number };
 }
 
 function percentile(sorted: number[], q: number): number | null {
@@ -108,13 +110,15 @@ export async function modelMonitoringView(db: Database, config: Config, modelNam
   const limits: ModelThresholds | null = watched ? thresholdsOf(watched, config) : null;
   const since = new Date(Date.now() - config.monitoring.windowHours * 3_600_000);
 
-  const [reports, latest, perf, logged, samples, alerts] = await Promise.all([
+  const [reports, latest, perf, logged, samples, alerts, pending, model] = await Promise.all([
     db.driftReports.find({ modelName }).sort({ at: -1 }).limit(options.history).select({ features: 0, prediction: 0, target: 0, performance: 0 }).lean<DriftReportDoc[]>(),
     db.driftReports.findOne({ modelName, status: { $in: ['ok', 'drift'] } }).sort({ at: -1 }).lean<DriftReportDoc>(),
     db.metricSamples.find({ kind: 'performance', subject: modelName }).sort({ at: -1 }).limit(options.history).lean(),
     recentPredictions(db, { modelName, withInputs: false }, since, new Date(), config.monitoring.windowSize),
     db.metricSamples.find({ kind: 'predict', modelName, at: { $gte: since } }).select({ version: 1, values: 1 }).lean(),
     db.alerts.find({ modelName, state: { $in: ['open', 'acknowledged'] } }).sort({ openedAt: -1 }).lean<AlertDoc[]>(),
+    db.predictionFeedback.countDocuments({ modelName, matched: false }),
+    db.registeredModels.findOne({ name: modelName }).select({ feedbackExpired: 1 }).lean(),
   ]);
 
   const versions = new Set<string>([...logged.map((r) => r.version), ...samples.map((s) => s.version ?? 'unknown')]);
@@ -156,5 +160,6 @@ export async function modelMonitoringView(db: Database, config: Config, modelNam
     performance: { latest: perfView[0] ?? null, history: perfView },
     latency: { bounds_ms: LATENCY_BOUNDS_MS, by_version: byVersion },
     alerts: alerts.map(toAlertView),
+    feedback: { pending, expired: model?.feedbackExpired ?? 0 },
   };
 }

@@ -1,6 +1,7 @@
 import type { JobQueues } from '../../queues/job-queues.js';
 import type { MonitorJob } from '../../queues/job-schemas.js';
 import { evaluateQueueRules, evaluateWorkerRule } from './cluster-rules.js';
+import { expirePendingFeedback } from './feedback.js';
 import type { MonitoringContext } from './model-check.js';
 import { recordQueueHealth } from './queue-health.js';
 import { recordQueueSamples } from './queue-stats.js';
@@ -83,11 +84,15 @@ async function prune(ctx: MonitoringContext, now: Date): Promise<Record<string, 
     ...models.map((modelName) => db.predictionLog.deleteMany({ modelName, to: { $lt: logCutoff } })),
     ...models.map((modelName) => db.predictionFeedback.deleteMany({ modelName, labeledAt: { $lt: logCutoff } })),
   ]);
+  const pendingCutoff = new Date(now.getTime() - ctx.config.monitoring.feedbackPendingHours * 3_600_000);
+  let feedbackExpired = 0;
+  for (const modelName of models) feedbackExpired += await expirePendingFeedback(db, modelName, pendingCutoff);
   return {
     metric_samples: samples.deletedCount,
     drift_reports: reports.deletedCount,
     alerts: alerts.deletedCount,
     prediction_log_buckets: logs.slice(0, models.length).reduce((n, r) => n + r.deletedCount, 0),
     prediction_feedback: logs.slice(models.length).reduce((n, r) => n + r.deletedCount, 0),
+    prediction_feedback_expired: feedbackExpired,
   };
 }

@@ -53,18 +53,32 @@ export function predictionLogModel(conn: Connection): Model<PredictionBucket> {
   return (conn.models.PredictionLog as Model<PredictionBucket>) ?? conn.model<PredictionBucket>('PredictionLog', predictionLogSchema);
 }
 
-/** True labels sent for logged predictions (POST /v1/models/:name/feedback), by prediction id. */
+/**
+ * True labels sent for predictions (POST /v1/models/:name/feedback), stored
+ * whatever the state of the prediction log and joined to it when monitoring
+ * reads: a label can arrive before its prediction has left the log's
+ * buffer. One document per model and prediction id.
+ */
 const predictionFeedbackSchema = new Schema(
   {
-    /** the prediction id */
+    /** `${modelName}:${predictionId}` (model names have no ':'; see feedbackId) */
     _id: { type: String, required: true },
     modelName: { type: String, required: true },
+    predictionId: { type: String, required: true },
     label: { type: Schema.Types.Mixed, required: true },
     labeledAt: { type: Date, required: true },
+    /** true once the prediction was found in the log; pending labels expire (monitoring.feedbackPendingHours) */
+    matched: { type: Boolean, required: true },
   },
   { collection: 'prediction_feedback', versionKey: false },
 );
 predictionFeedbackSchema.index({ modelName: 1, labeledAt: -1 });
+predictionFeedbackSchema.index({ modelName: 1, matched: 1, labeledAt: 1 });
+
+/** The feedback document id of a model's prediction. */
+export function feedbackId(modelName: string, predictionId: string): string {
+  return `${modelName}:${predictionId}`;
+}
 
 export type PredictionFeedbackDoc = InferSchemaType<typeof predictionFeedbackSchema>;
 

@@ -9,6 +9,8 @@ const registeredModelSchema = new Schema(
     task: { type: String, required: true },
     /** the monitoring block of the latest version's config */
     monitoring: { type: Schema.Types.Mixed, default: {} },
+    /** feedback labels whose prediction never reached the log, dropped after monitoring.feedbackPendingHours */
+    feedbackExpired: { type: Number, default: 0 },
   },
   { timestamps: true, collection: 'registered_models' },
 );

@@ -87,15 +87,16 @@ describe('monitoring: drift, live performance, alerts, metrics', function () {
     expect(profile!.rows).to.equal(300);
   });
 
-  it('reports feedback for unknown prediction ids back without failing the known ones', async () => {
+  it('stores feedback for ids not in the log as pending without failing the known ones', async () => {
     const { ids, predictions } = await predict('goody', instances(40, 11));
     const res = await cluster.request('POST', '/v1/models/goody/feedback', {
       items: [...ids.map((id, i) => ({ prediction_id: id, label: predictions[i] })), { prediction_id: 'no-such-prediction', label: 'yes' }],
     });
     expect(res.status).to.equal(200);
-    expect(res.body).to.deep.equal({ model_name: 'goody', received: 41, labeled: 40, unknown_ids: ['no-such-prediction'] });
+    expect(res.body).to.deep.equal({ model_name: 'goody', received: 41, labeled: 41, matched: 40, pending_ids: ['no-such-prediction'] });
+    // another model's prediction id is not this model's prediction: pending, and goody's label stays
     const other = await cluster.request('POST', '/v1/models/drifty/feedback', { items: [{ prediction_id: ids[0], label: 'no' }] });
-    expect(other.body.unknown_ids).to.deep.equal([ids[0]]);
+    expect(other.body.pending_ids).to.deep.equal([ids[0]]);
     expect((await cluster.request('POST', '/v1/models/nope/feedback', { items: [{ prediction_id: 'a', label: 1 }] })).status).to.equal(404);
     expect((await cluster.request('POST', '/v1/models/goody/feedback', { items: [] })).status).to.equal(400);
   });
