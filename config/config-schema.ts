@@ -27,6 +27,10 @@ const monitoringSchema = z.object({
   minWindowRows: positiveInt,
   /** fewer labelled predictions than this: no live metric and no performance alert */
   minLabeledRows: positiveInt,
+  /** a tick's model checks start spread over this many seconds (keep it under the tick interval) */
+  checkSpreadSeconds: z.coerce.number().min(0),
+  /** a model with no new predictions or labels is still checked when its last check is this old */
+  fullCheckMinutes: z.coerce.number().positive(),
   /** a feedback label whose prediction is not in the log after this long is dropped and counted (the prediction was never logged) */
   feedbackPendingHours: z.coerce.number().positive(),
   /** metric samples, drift reports and resolved alerts are kept this long (pruned each tick) */

@@ -45,6 +45,8 @@ export const DEFAULTS: Config = {
     minWindowRows: 200,
     minLabeledRows: 20,
     feedbackPendingHours: 24,
+    checkSpreadSeconds: 30,
+    fullCheckMinutes: 60,
     retentionDays: 14,
     sampleIntervalSeconds: 15,
     queueBacklog: 1000,

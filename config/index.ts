@@ -60,6 +60,8 @@ const ENV_KEYS: Record<string, string> = {
   MONITORING_WINDOW_HOURS: 'monitoring.windowHours',
   MONITORING_RETENTION_DAYS: 'monitoring.retentionDays',
   FEEDBACK_PENDING_HOURS: 'monitoring.feedbackPendingHours',
+  MONITORING_CHECK_SPREAD_SECONDS: 'monitoring.checkSpreadSeconds',
+  MONITORING_FULL_CHECK_MINUTES: 'monitoring.fullCheckMinutes',
   SAMPLE_INTERVAL_SECONDS: 'monitoring.sampleIntervalSeconds',
   WORKER_SILENT_SECONDS: 'monitoring.workerSilentSeconds',
 };

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Database } from '../registry/database.js';
+import { markActivity } from '../registry/model-activity.js';
 import { feedbackId } from '../registry/prediction-log.model.js';
 import { notFound } from '../utils/app-error.js';
 
@@ -69,6 +70,7 @@ export async function recordFeedback(db: Database, modelName: string, body: Feed
     },
   }));
   for (let i = 0; i < ops.length; i += 1000) await db.predictionFeedback.bulkWrite(ops.slice(i, i + 1000), { ordered: false });
+  await markActivity(db, [modelName], 'lastFeedbackAt', new Date());
   return { model_name: modelName, received: body.items.length, labeled: ids.length, matched: known.size, pending_ids: ids.filter((id) => !known.has(id)) };
 }
 

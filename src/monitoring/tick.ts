@@ -24,6 +24,10 @@ export interface TickResult {
   silent_workers: string[];
   /** model checks queued for this tick (job ids) */
   checks: string[];
+  /** models with nothing new since their last check */
+  checks_skipped: number;
+  /** models whose previous check was still waiting or running */
+  checks_coalesced: number;
   pruned: Record<string, number>;
 }
 
@@ -44,31 +48,78 @@ export async function runTick(ctx: MonitoringContext & { queues: JobQueues }, jo
   const samples = await recordQueueSamples(db, queues, job.tick, new Date(job.tick), config.monitoring.retentionDays);
   await evaluateQueueRules(alerts, config, samples, now);
   const workers = await evaluateWorkerRule(db, alerts, config, now);
-  const checks = await queueModelChecks(ctx, job.tick);
+  const checks = await queueModelChecks(ctx, job.tick, now);
   const pruned = await prune(ctx, now);
   // last, so a snapshot marks a finished tick
   const { written } = await recordQueueHealth(db, queues, job.tick, job.scheduler, config.scheduler.snapshotTtlDays);
-  return { tick: job.tick, snapshot: written, queues: samples.length, workers: workers.workers, silent_workers: workers.silent, checks, pruned };
+  return {
+    tick: job.tick,
+    snapshot: written,
+    queues: samples.length,
+    workers: workers.workers,
+    silent_workers: workers.silent,
+    checks: checks.queued,
+    checks_skipped: checks.skipped,
+    checks_coalesced: checks.coalesced,
+    pruned,
+  };
+}
+
+/** A model's activity marks (src/registry/model-activity.ts) as the tick reads them. */
+interface ModelMarks {
+  lastPredictionAt?: Date | null;
+  lastFeedbackAt?: Date | null;
+  lastScheduledCheckAt?: Date | null;
 }
 
 /**
- * One check job per registered model (time series have no inputs to drift).
- * Scheduled checks get no job record: one per model and tick would bury the
- * users' jobs in GET /v1/jobs; their outcome is the drift report, and their
- * failures count in the monitoring queue's failure rate.
+ * Whether a model's scheduled check could say anything new: predictions or
+ * labels written since its last check started, no check yet, or the last
+ * one older than `fullCheckMs` (the window ages, the watched version may
+ * have moved).
  */
-async function queueModelChecks(ctx: MonitoringContext & { queues: JobQueues }, tick: string): Promise<string[]> {
-  const { db, queues } = ctx;
-  const models = await db.registeredModels.find({ task: { $ne: 'timeseries' } }).select({ name: 1 }).lean();
+export function checkDue(m: ModelMarks, now: Date, fullCheckMs: number): boolean {
+  const last = m.lastScheduledCheckAt?.getTime();
+  if (last === undefined) return true;
+  if (now.getTime() - last >= fullCheckMs) return true;
+  return (m.lastPredictionAt?.getTime() ?? -Infinity) > last || (m.lastFeedbackAt?.getTime() ?? -Infinity) > last;
+}
+
+/**
+ * One check job per registered model with something new since its last
+ * check (time series have no inputs to drift). A model whose check is
+ * still waiting or running is not queued again (BullMQ deduplication by
+ * model), so a slow tick never piles checks up; the checks are spread over
+ * `check_spread_seconds` instead of all starting at once. Scheduled checks
+ * get no job record: one per model and tick would bury the users' jobs in
+ * GET /v1/jobs; their outcome is the drift report, and their failures count
+ * in the monitoring queue's failure rate.
+ */
+async function queueModelChecks(ctx: MonitoringContext & { queues: JobQueues }, tick: string, now: Date): Promise<{ queued: string[]; skipped: number; coalesced: number }> {
+  const { db, queues, config } = ctx;
+  const models = await db.registeredModels
+    .find({ task: { $ne: 'timeseries' } })
+    .select({ name: 1, lastPredictionAt: 1, lastFeedbackAt: 1, lastScheduledCheckAt: 1 })
+    .sort({ name: 1 })
+    .lean();
+  const due = models.filter((m) => checkDue(m, now, config.monitoring.fullCheckMinutes * 60_000));
   const queue = queues.get('monitoring');
-  const ids: string[] = [];
-  for (const m of models) {
+  const spreadMs = config.monitoring.checkSpreadSeconds * 1000;
+  const queued: string[] = [];
+  let coalesced = 0;
+  for (const [i, m] of due.entries()) {
     const id = checkJobId(m.name, tick);
     const spec: MonitorJob = { type: 'monitor', model_name: m.name, tick };
-    await queue.add('monitor', spec, { jobId: id, attempts: 2 });
-    ids.push(id);
+    const job = await queue.add('monitor', spec, {
+      jobId: id,
+      attempts: 2,
+      deduplication: { id: `monitor-${m.name}` },
+      delay: due.length > 1 ? Math.floor((i * spreadMs) / due.length) : 0,
+    });
+    if (job.id === id) queued.push(id);
+    else coalesced++;
   }
-  return ids;
+  return { queued, skipped: models.length - due.length, coalesced };
 }
 
 async function prune(ctx: MonitoringContext, now: Date): Promise<Record<string, number>> {

@@ -11,6 +11,12 @@ const registeredModelSchema = new Schema(
     monitoring: { type: Schema.Types.Mixed, default: {} },
     /** feedback labels whose prediction never reached the log, dropped after monitoring.feedbackPendingHours */
     feedbackExpired: { type: Number, default: 0 },
+    /** when the prediction log last wrote predictions of this model (set after the write) */
+    lastPredictionAt: { type: Date, default: null },
+    /** when feedback labels for this model were last stored (set after the write) */
+    lastFeedbackAt: { type: Date, default: null },
+    /** when the last scheduled check started reading; a tick skips a model with nothing newer */
+    lastScheduledCheckAt: { type: Date, default: null },
   },
   { timestamps: true, collection: 'registered_models' },
 );

@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis';
 import type { Config } from '../../config/index.js';
 import { observePrediction } from '../monitoring/predict-metrics.js';
 import type { Database } from '../registry/database.js';
+import { markActivity } from '../registry/model-activity.js';
 import type { Logger } from '../utils/logger.js';
 import { ModelServer } from './model-server.js';
 import { PredictPool } from './predict-pool.js';
@@ -34,6 +35,7 @@ export async function createModelServer(deps: { config: Config; db: Database; re
       sampleRate: s.logSampleRate,
       flushMs: s.logFlushMs,
       maxBuffer: s.logMaxBuffer,
+      onWritten: (names, at) => markActivity(db, names, 'lastPredictionAt', at),
     }),
     observe: observePrediction,
     publishChange: (name) => redis.publish(channel, name),

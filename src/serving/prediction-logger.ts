@@ -26,6 +26,8 @@ export interface PredictionLoggerOptions {
   maxBuffer?: number;
   /** random source for sampling (tests) */
   random?: () => number;
+  /** called after each successful insert with the models it wrote (monitoring skips models with nothing new) */
+  onWritten?: (modelNames: string[], at: Date) => Promise<unknown>;
 }
 
 /**
@@ -41,6 +43,7 @@ export class PredictionLogger {
   private readonly batchSize: number;
   private readonly maxBuffer: number;
   private readonly random: () => number;
+  private readonly onWritten?: (modelNames: string[], at: Date) => Promise<unknown>;
   private buffer: LoggedPrediction[] = [];
   private timer: NodeJS.Timeout | null = null;
   private inFlight = new Set<Promise<void>>();
@@ -60,6 +63,7 @@ export class PredictionLogger {
     this.batchSize = options.batchSize ?? 1000;
     this.maxBuffer = options.maxBuffer ?? 20_000;
     this.random = options.random ?? Math.random;
+    this.onWritten = options.onWritten;
     if (!(this.sampleRate >= 0 && this.sampleRate <= 1)) throw new RangeError(`options.sampleRate must be in [0, 1], got ${this.sampleRate}`);
   }
 
@@ -92,8 +96,11 @@ export class PredictionLogger {
       const p = this.collection
         .insertMany(toBuckets(batch) as never[], { ordered: false })
         .then(
-          () => {
+          async () => {
             this.written += batch.length;
+            await this.onWritten?.([...new Set(batch.map((e) => e.modelName))], new Date()).catch((err: unknown) => {
+              this.logger.warn({ err: (err as Error).message }, 'could not mark the models whose predictions were logged');
+            });
           },
           (err: unknown) => {
             this.failed += batch.length;

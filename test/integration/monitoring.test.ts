@@ -52,7 +52,7 @@ describe('monitoring: drift, live performance, alerts, metrics', function () {
   before(async () => {
     await receiver.start();
     configFile = writeConfig('monitoring', {
-      monitoring: { webhooks: [receiver.url], webhook_backoff_ms: 200, webhook_attempts: 4, sample_interval_seconds: 1, min_window_rows: 30, min_labeled_rows: 20 },
+      monitoring: { webhooks: [receiver.url], webhook_backoff_ms: 200, webhook_attempts: 4, sample_interval_seconds: 1, min_window_rows: 30, min_labeled_rows: 20, check_spread_seconds: 0 },
     });
     cluster = new TestCluster({
       workers: 2,
@@ -102,7 +102,7 @@ describe('monitoring: drift, live performance, alerts, metrics', function () {
   });
 
   it('opens a drift alert from the scheduled check on shifted inputs and delivers it once to the webhook', async () => {
-    await predict('drifty', instances(60, 5, true));
+    const drifty = await predict('drifty', instances(60, 5, true));
     await predict('perfy', instances(40, 21));
     schedulingFrom = Date.now();
     for (let i = 0; i < 2; i++) schedulers.push(startScheduler(cluster, '*/2 * * * * *', schedulerLogs));
@@ -118,12 +118,20 @@ describe('monitoring: drift, live performance, alerts, metrics', function () {
     // the receiver refused the first attempt: the retry delivered it
     expect(receiver.hooks.filter((h) => h.body?.alert?.id === String(alert._id)).map((h) => h.status)).to.deep.equal([503, 200]);
 
-    // more ticks see the same drift: the alert is refreshed, not reopened, and not sent again
-    const seen = new Date();
-    await waitFor('three more scheduled drifty checks', async () => (await cluster.deps.db.driftReports.countDocuments({ modelName: 'drifty', trigger: 'schedule', at: { $gt: seen } })) >= 3, 60_000);
+    // ticks with nothing new skip the model (no report, the alert stays as it is)...
+    const seen = Date.now();
+    const monitoring = cluster.deps.queues.get('monitoring');
+    const quietTicks = async () =>
+      (await monitoring.getJobs(['completed'])).filter((j) => j.name === 'tick' && (j.finishedOn ?? 0) > seen && !(j.returnvalue as { checks: string[] }).checks.some((c) => c.startsWith('monitor-drifty-')));
+    await waitFor('two ticks that skipped drifty', async () => (await quietTicks()).length >= 2, 30_000);
+    expect(await cluster.deps.db.driftReports.countDocuments({ modelName: 'drifty', trigger: 'schedule', at: { $gt: new Date(seen) } })).to.equal(0);
+    // ...and new labels bring its check back: the same drift refreshes the alert, not reopened, and not sent again
+    const labelled = new Date();
+    await cluster.request('POST', '/v1/models/drifty/feedback', { items: drifty.ids.map((id, i) => ({ prediction_id: id, label: drifty.predictions[i] })) });
+    await waitFor('a scheduled drifty check after the labels', async () => (await cluster.deps.db.driftReports.countDocuments({ modelName: 'drifty', trigger: 'schedule', at: { $gt: labelled } })) >= 1, 60_000);
     const alerts = await cluster.deps.db.alerts.find({ rule: 'drift', subject: 'drifty' }).lean();
     expect(alerts).to.have.length(1);
-    expect(alerts[0].occurrences).to.be.at.least(4);
+    expect(alerts[0].occurrences).to.equal(2);
     expect(receiver.hooks.filter((h) => h.body?.alert?.subject === 'drifty')).to.have.length(2);
     const stored = await cluster.request('GET', `/v1/alerts/${alert._id}`);
     expect(stored.body.deliveries).to.deep.equal([{ url: receiver.url, state: 'delivered', attempts: 2, delivered_at: stored.body.deliveries[0].delivered_at, last_error: null }]);
@@ -137,13 +145,13 @@ describe('monitoring: drift, live performance, alerts, metrics', function () {
       const samples = await cluster.deps.db.metricSamples.find({ kind: 'predict', modelName: 'drifty' }).lean();
       return samples.some((x) => (x.values as { errors: number }).errors > 0);
     });
-    const res = await cluster.request('GET', '/v1/models/drifty/monitoring?history=3');
+    const res = await cluster.request('GET', '/v1/models/drifty/monitoring?history=2');
     expect(res.status).to.equal(200);
     const view = res.body;
     expect(view).to.include({ model_name: 'drifty', version: '1' });
     expect(view.thresholds).to.deep.equal({ drift_threshold: 0.1, drift_share: 0.5, performance_threshold: null, metric: 'accuracy' });
-    expect(view.drift.history).to.have.length(3);
-    expect(view.drift.history.map((r: { status: string }) => r.status)).to.deep.equal(['drift', 'drift', 'drift']);
+    expect(view.drift.history).to.have.length(2);
+    expect(view.drift.history.map((r: { status: string }) => r.status)).to.deep.equal(['drift', 'drift']);
     const latest = view.drift.latest;
     expect(latest).to.include({ status: 'drift', drifted: true, window_rows: 60, n_features: 3 });
     const x1 = latest.features.find((f: { feature: string }) => f.feature === 'x1');
@@ -232,7 +240,12 @@ describe('monitoring: drift, live performance, alerts, metrics', function () {
     const reports = await db.driftReports.find({ trigger: 'schedule' }).lean();
     const keys = reports.map((r) => `${r.modelName}|${r.runKey}`);
     expect(new Set(keys).size).to.equal(keys.length);
-    for (const tick of ticks) expect(reports.filter((r) => r.runKey === tick)).to.have.length(3);
+    // each tick queued the checks of the models with something new (the first tick: all three), and each ran once
+    const queued = await Promise.all(ticks.map(async (t) => ((await monitoring.getJob(`tick-${new Date(t).getTime()}`))!.returnvalue as { checks: string[] }).checks));
+    expect(queued[0]).to.have.length(3);
+    for (const [i, tick] of ticks.entries()) {
+      expect(reports.filter((r) => r.runKey === tick).map((r) => `monitor-${r.modelName}-${new Date(tick).getTime()}`).sort(), tick).to.deep.equal([...queued[i]].sort());
+    }
     const queueSamples = await db.metricSamples.find({ kind: 'queue' }).lean();
     for (const tick of ticks) expect(queueSamples.filter((s) => s.key.endsWith(`|${tick}`)).length, tick).to.equal(cluster.deps.queues.all().length);
 
@@ -243,7 +256,7 @@ describe('monitoring: drift, live performance, alerts, metrics', function () {
       .split('\n')
       .filter((l) => l.includes('"msg":"job started"'))
       .map((l) => JSON.parse(l).job as string);
-    const ids = ticks.flatMap((t) => [`tick-${new Date(t).getTime()}`, ...['drifty', 'goody', 'perfy'].map((m) => `monitor-${m}-${new Date(t).getTime()}`)]);
+    const ids = [...ticks.map((t) => `tick-${new Date(t).getTime()}`), ...queued.flat()];
     for (const id of ids) expect(started.filter((s) => s === id), id).to.have.length(1);
     // and none failed
     expect((await monitoring.getJobCounts('failed')).failed).to.equal(0);

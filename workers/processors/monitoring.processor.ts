@@ -7,6 +7,7 @@ import { runModelCheck, type CheckResult } from '../../src/monitoring/model-chec
 import { runTick } from '../../src/monitoring/tick.js';
 import { deliverWebhook, webhookEnqueuer } from '../../src/monitoring/webhooks.js';
 import type { Database } from '../../src/registry/database.js';
+import { markActivity } from '../../src/registry/model-activity.js';
 import { AppError } from '../../src/utils/app-error.js';
 import type { Logger } from '../../src/utils/logger.js';
 import { processorFor } from '../job-lifecycle.js';
@@ -38,7 +39,10 @@ export function monitoringProcessor(deps: { db: Database; queues: JobQueues; log
         return runTick(ctx, job);
       case 'monitor':
         try {
-          return await runModelCheck(ctx, { modelName: job.model_name, runKey: job.tick ?? jobId, trigger: job.tick ? 'schedule' : 'on_demand', jobId });
+          const startedAt = new Date();
+          const result = await runModelCheck(ctx, { modelName: job.model_name, runKey: job.tick ?? jobId, trigger: job.tick ? 'schedule' : 'on_demand', jobId }, startedAt);
+          if (job.tick) await markActivity(db, [job.model_name], 'lastScheduledCheckAt', startedAt);
+          return result;
         } catch (err) {
           // a model deleted (or all its versions archived) after the tick queued its check: nothing to watch
           if (job.tick && err instanceof AppError && (err.code === 'not_found' || err.code === 'conflict')) {
