@@ -71,6 +71,10 @@ export const configSchema = z.object({
     jsonLimit: z.string().regex(/^\d+(b|kb|mb|gb)$/i, 'must look like 512kb or 10mb'),
     /** largest CSV / multipart dataset upload */
     uploadLimit: z.string().regex(/^\d+(b|kb|mb|gb)$/i, 'must look like 512kb or 100mb'),
+    /** most non-file fields in one multipart upload; more gets 413 */
+    multipartFields: positiveInt,
+    /** largest non-file multipart field, in bytes; larger gets 413 */
+    multipartFieldBytes: positiveInt,
     /** API keys and their roles; empty means the API is open (development only) */
     apiKeys: z.array(z.object({ key: z.string().min(8, 'API keys need at least 8 characters'), role })),
     /** basic auth for Bull Board besides an admin key */

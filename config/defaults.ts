@@ -9,6 +9,8 @@ export const DEFAULTS: Config = {
     port: 8080,
     jsonLimit: '10mb',
     uploadLimit: '200mb',
+    multipartFields: 16,
+    multipartFieldBytes: 64 * 1024,
     apiKeys: [],
     bullBoard: {},
     maxPredictInstances: 1000,

@@ -27,9 +27,19 @@ export class PiscinaTaskRunner implements TaskRunner {
   private readonly waiting: Array<{ start: () => void; fail: (err: Error) => void }> = [];
   private running = 0;
 
-  constructor(readonly threads: number) {
+  /**
+   * @param onPoolError told of errors that belong to no task (Piscina's
+   * `error` event: e.g. the late answer of a task that was aborted because
+   * its sibling fold failed). Tasks fail through their own promises; without
+   * a listener such an event would take the whole worker process down.
+   */
+  constructor(
+    readonly threads: number,
+    onPoolError: (err: Error) => void = (err) => process.emitWarning(err, 'ThreadPoolError'),
+  ) {
     if (!Number.isInteger(threads) || threads < 1) throw new RangeError(`threads must be a positive integer, got ${threads}`);
     this.pool = new Piscina({ filename: taskUrl('cv-fold'), minThreads: 1, maxThreads: threads, idleTimeout: 60_000 });
+    this.pool.on('error', onPoolError);
   }
 
   run<R>(task: TaskName, payload: unknown, options: { signal?: AbortSignal } = {}): Promise<R> {

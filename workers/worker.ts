@@ -7,6 +7,7 @@ import { JobQueues } from '../queues/job-queues.js';
 import { cancelChannel } from '../queues/queue-names.js';
 import { ProcessSampler } from '../src/monitoring/process-sampler.js';
 import { openDatabase } from '../src/registry/database.js';
+import { markPoisoned } from '../src/jobs/job-records.js';
 import { createLogger } from '../src/utils/logger.js';
 import { onShutdown } from '../src/utils/shutdown.js';
 import { withOrphanCleanup } from './orphan-cleanup.js';
@@ -46,7 +47,7 @@ async function main(): Promise<void> {
   const db = await openDatabase(config.mongo.url);
   const connection = createRedis(config.redis.url, 'trainyard-worker');
   const queues = new JobQueues(connection, config.redis.prefix, config);
-  const runner = new PiscinaTaskRunner(config.worker.poolThreads);
+  const runner = new PiscinaTaskRunner(config.worker.poolThreads, (err) => logger.warn({ err: err.message }, 'thread pool error outside any task'));
   const sampler = new ProcessSampler(db, { role: 'worker', intervalMs: config.monitoring.sampleIntervalSeconds * 1000, retentionDays: config.monitoring.retentionDays, logger }).start();
   // a finished trial wakes its study's driver (own connection: the events block on Redis)
   const trialEvents = config.worker.queues.includes('tune')
@@ -80,13 +81,23 @@ async function main(): Promise<void> {
           concurrency: kind === 'tune_trial' ? Math.max(config.worker.concurrency, runner.threads) : config.worker.concurrency,
           lockDuration: config.worker.lockDurationMs,
           stalledInterval: config.worker.stalledIntervalMs,
-          maxStalledCount: 2,
+          // a job that stalls its worker a second time is failed, not handed out again (poisoned)
+          maxStalledCount: 1,
           // per-minute completed/failed counts: queue throughput and failure rate (monitoring)
           metrics: { maxDataPoints: MetricsTime.ONE_WEEK },
           name: `${os.hostname()}:${process.pid}`,
         }),
     );
-  for (const w of workers) w.on('error', (err) => logger.error({ err, queue: w.name }, 'worker error'));
+  for (const w of workers) {
+    w.on('error', (err) => logger.error({ err, queue: w.name }, 'worker error'));
+    // BullMQ fails a job that stalled too often when it next comes up, without running it
+    w.on('failed', (job, err) => {
+      if (!job?.id || !job.deferredFailure) return;
+      logger.error({ job: job.id, queue: w.name, err: err.message }, 'poisoned job failed');
+      markPoisoned(db, job.id, err.message).catch((e: Error) => logger.error({ job: job.id, err: e.message }, 'could not record a poisoned job'));
+    });
+    w.on('stalled', (jobId) => logger.warn({ job: jobId, queue: w.name }, 'job stalled: its worker died or hung; handing it out again'));
+  }
 
   const subscriber = connection.duplicate();
   await subscriber.subscribe(cancelChannel(config.redis.prefix));

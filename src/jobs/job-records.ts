@@ -32,6 +32,18 @@ export async function markFailed(db: Database, id: string, error: { code: string
   );
 }
 
+/**
+ * A job that stalled its worker too often (the process died or hung while
+ * running it, twice): BullMQ refuses to hand it out again, and the record
+ * says why, with the last error an attempt left, if any.
+ */
+export async function markPoisoned(db: Database, id: string, reason: string): Promise<void> {
+  const doc = await db.jobs.findById(id).select({ error: 1, attempts: 1 }).lean();
+  const last = (doc?.error as { message?: string } | null | undefined)?.message;
+  const message = `the job's worker died or stopped responding while running it, twice (${reason}); it will not be handed out again. Last error: ${last ?? 'none recorded (the worker process ended without one)'}`;
+  await db.jobs.updateOne({ _id: id, state: OPEN }, { $set: { state: 'failed', error: { code: 'poisoned', message }, finishedAt: new Date() } });
+}
+
 export async function markCancelled(db: Database, id: string, reason = 'cancelled by request'): Promise<void> {
   await db.jobs.updateOne({ _id: id, state: OPEN }, { $set: { state: 'cancelled', error: { code: 'cancelled', message: reason }, finishedAt: new Date() } });
 }

@@ -42,6 +42,8 @@ export class PredictPool {
   constructor(
     readonly threads: number,
     private readonly filename: string = PREDICT_TASK_URL,
+    /** errors that belong to no task (Piscina's `error` event); without a listener they would end the API process */
+    private readonly onPoolError: (err: Error) => void = (err) => process.emitWarning(err, 'PredictPoolError'),
   ) {
     if (!Number.isInteger(threads) || threads < 1) throw new RangeError(`threads must be a positive integer, got ${threads}`);
   }
@@ -49,7 +51,10 @@ export class PredictPool {
   run(payload: PredictPayload): Promise<PredictOutcome> {
     this.sent++;
     if (payload.model !== undefined) this.modelsSent++;
-    this.pool ??= new Piscina({ filename: this.filename, minThreads: this.threads, maxThreads: this.threads, idleTimeout: 0 });
+    if (!this.pool) {
+      this.pool = new Piscina({ filename: this.filename, minThreads: this.threads, maxThreads: this.threads, idleTimeout: 0 });
+      this.pool.on('error', this.onPoolError);
+    }
     return this.pool.run(payload) as Promise<PredictOutcome>;
   }
 

@@ -37,25 +37,65 @@ function toBytes(limit: string): number {
   return Number(m[1]) * { b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3 }[m[2].toLowerCase() as 'b']!;
 }
 
-/** Reads the `file` field (and an optional `name` field) of a multipart upload. */
-function readMultipart(req: Request, limitBytes: number): Promise<{ text: string; name?: string; filename?: string }> {
+export interface MultipartLimits {
+  /** largest file part, bytes (api.uploadLimit) */
+  fileBytes: number;
+  /** most non-file fields (api.multipartFields) */
+  fields: number;
+  /** largest non-file field value, bytes (api.multipartFieldBytes) */
+  fieldBytes: number;
+}
+
+/**
+ * Reads the `file` field (and an optional `name` field) of a multipart upload.
+ * The whole request is bounded: one file, a few small fields, and no more raw
+ * bytes than those allow. Every stream involved has an error path, so a body
+ * cut short, a client that hangs up or a broken boundary fails this request
+ * only.
+ */
+function readMultipart(req: Request, limits: MultipartLimits): Promise<{ text: string; name?: string; filename?: string }> {
   return new Promise((resolve, reject) => {
     let bb: busboy.Busboy;
     try {
-      bb = busboy({ headers: req.headers, limits: { fileSize: limitBytes, files: 1 } });
+      bb = busboy({
+        headers: req.headers,
+        limits: { fileSize: limits.fileBytes, files: 1, fields: limits.fields, fieldSize: limits.fieldBytes, parts: limits.fields + 1, headerPairs: 20 },
+      });
     } catch (err) {
       reject(new AppError('bad_request', `malformed multipart body: ${(err as Error).message}`));
       return;
     }
+    // boundaries, part headers and CRLFs on top of the parts themselves
+    const maxRequestBytes = limits.fileBytes + (limits.fields + 1) * (limits.fieldBytes + 1024);
+    let received = 0;
+    let settled = false;
+    const fail = (err: AppError): void => {
+      if (settled) return;
+      settled = true;
+      req.unpipe(bb);
+      req.resume(); // drain what the client still sends, so the error reply reaches it
+      reject(err);
+    };
+    const tooLarge = (what: string): void => fail(new AppError('payload_too_large', what));
     const parts: Buffer[] = [];
     let name: string | undefined;
     let filename: string | undefined;
     let sawFile = false;
-    let tooLarge = false;
-    bb.on('field', (field, value) => {
-      if (field === 'name') name = value;
+    req.on('data', (chunk: Buffer) => {
+      received += chunk.length;
+      if (received > maxRequestBytes) tooLarge(`multipart upload is larger than the limit of ${maxRequestBytes} bytes (api.uploadLimit plus api.multipartFields fields of api.multipartFieldBytes)`);
     });
+    req.on('error', (err) => fail(new AppError('bad_request', `upload interrupted: ${err.message}`)));
+    req.on('aborted', () => fail(new AppError('bad_request', 'upload interrupted: the client closed the connection')));
+    bb.on('field', (field, value, info) => {
+      if (info.valueTruncated) tooLarge(`multipart field '${field.slice(0, 64)}' is larger than the limit of ${limits.fieldBytes} bytes (api.multipartFieldBytes)`);
+      else if (field === 'name') name = value;
+    });
+    bb.on('fieldsLimit', () => tooLarge(`multipart upload has more than ${limits.fields} fields (api.multipartFields)`));
+    bb.on('partsLimit', () => tooLarge(`multipart upload has more than ${limits.fields + 1} parts (api.multipartFields plus the file)`));
+    bb.on('filesLimit', () => tooLarge("multipart upload has more than one file part; send the CSV in the single field 'file'"));
     bb.on('file', (field, stream, info) => {
+      stream.on('error', (err: Error) => fail(new AppError('bad_request', `malformed multipart body: ${err.message}`)));
       if (field !== 'file') {
         stream.resume();
         return;
@@ -63,15 +103,16 @@ function readMultipart(req: Request, limitBytes: number): Promise<{ text: string
       sawFile = true;
       filename = info.filename;
       stream.on('data', (d: Buffer) => parts.push(d));
-      stream.on('limit', () => {
-        tooLarge = true;
-      });
+      stream.on('limit', () => tooLarge(`uploaded file is larger than the limit of ${limits.fileBytes} bytes (api.uploadLimit)`));
     });
-    bb.on('error', (err) => reject(new AppError('bad_request', `malformed multipart body: ${(err as Error).message}`)));
+    bb.on('error', (err) => fail(new AppError('bad_request', `malformed multipart body: ${(err as Error).message}`)));
     bb.on('close', () => {
-      if (tooLarge) reject(new AppError('payload_too_large', `uploaded file is larger than the limit of ${limitBytes} bytes`));
-      else if (!sawFile) reject(new AppError('validation_failed', "multipart upload needs a 'file' field with the CSV"));
-      else resolve({ text: Buffer.concat(parts).toString('utf8'), name, filename });
+      if (settled) return;
+      if (!sawFile) fail(new AppError('validation_failed', "multipart upload needs a 'file' field with the CSV"));
+      else {
+        settled = true;
+        resolve({ text: Buffer.concat(parts).toString('utf8'), name, filename });
+      }
     });
     req.pipe(bb);
   });
@@ -88,7 +129,7 @@ export function datasetRoutes(deps: ApiDeps): Router {
     const type = req.get('content-type') ?? '';
     let doc;
     if (/^multipart\/form-data/i.test(type)) {
-      const up = await readMultipart(req, toBytes(config.api.uploadLimit));
+      const up = await readMultipart(req, { fileBytes: toBytes(config.api.uploadLimit), fields: config.api.multipartFields, fieldBytes: config.api.multipartFieldBytes });
       const name = checkDatasetName(up.name ?? (typeof req.query.name === 'string' ? req.query.name : up.filename?.replace(/\.[^.]*$/, '')));
       const table = parseCsv(up.text, { schema: parseTypes(req.query.types) });
       doc = await saveDataset(db, name, table, up.text);
