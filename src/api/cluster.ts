@@ -1,13 +1,14 @@
-import cluster, { type Worker } from 'node:cluster';
+import cluster from 'node:cluster';
 import { ConfigError, loadConfig, type Config } from '../../config/index.js';
 import { createLogger } from '../utils/logger.js';
+import { RestartBackoff } from '../utils/restart-backoff.js';
 import { main as startApi } from './server.js';
 
 /**
  * `npm run start:api`: `api.processes` (API_PROCESSES) API processes sharing
  * one port through Node's cluster module (the primary accepts connections
  * and hands them to the processes in turn). With 1 the API runs in this
- * process. The primary restarts a process that dies, and on SIGTERM/SIGINT
+ * process. The primary restarts a process that dies (with backoff), and on SIGTERM/SIGINT
  * passes the signal on and waits for them to shut down cleanly.
  */
 async function run(): Promise<void> {
@@ -27,27 +28,26 @@ async function run(): Promise<void> {
 
   const logger = createLogger(config.log.level, 'api-primary');
   let stopping = false;
-  const restarts: number[] = [];
-  const fork = (): Worker => cluster.fork();
-  cluster.on('exit', (worker, code, signal) => {
-    if (stopping) {
-      if (Object.keys(cluster.workers ?? {}).length === 0) {
-        logger.info('all API processes stopped');
-        process.exit(0);
-      }
-      return;
+  // one backoff per process slot: a slot whose process keeps dying waits longer each time
+  const fork = (slot: number, backoff = new RestartBackoff()): void => {
+    const startedAt = Date.now();
+    const worker = cluster.fork();
+    worker.on('exit', (code, signal) => {
+      if (stopping) return;
+      const delay = backoff.delayAfterExit(Date.now() - startedAt);
+      logger.warn({ pid: worker.process.pid, slot, code, signal, delayMs: delay }, `API process died; restarting it in ${delay} ms`);
+      setTimeout(() => {
+        if (!stopping) fork(slot, backoff);
+      }, delay);
+    });
+  };
+  cluster.on('exit', () => {
+    if (stopping && Object.keys(cluster.workers ?? {}).length === 0) {
+      logger.info('all API processes stopped');
+      process.exit(0);
     }
-    const now = Date.now();
-    restarts.push(now);
-    while (restarts.length > 0 && now - restarts[0] > 60_000) restarts.shift();
-    if (restarts.length > 5 * n) {
-      logger.fatal({ restarts: restarts.length }, 'API processes keep dying; giving up');
-      process.exit(1);
-    }
-    logger.warn({ pid: worker.process.pid, code, signal }, 'API process died; starting another');
-    setTimeout(fork, 1000).unref();
   });
-  for (let i = 0; i < n; i++) fork();
+  for (let i = 0; i < n; i++) fork(i);
   logger.info({ processes: n, port: config.api.port }, 'API cluster started');
 
   const stop = (signal: NodeJS.Signals): void => {
