@@ -8,6 +8,7 @@ import { evaluateMonitoringWorkers } from '../src/monitoring/cluster-rules.js';
 import { directDelivery } from '../src/monitoring/webhooks.js';
 import { openDatabase } from '../src/registry/database.js';
 import { createLogger } from '../src/utils/logger.js';
+import { onProcessFaults } from '../src/utils/process-faults.js';
 import { onShutdown } from '../src/utils/shutdown.js';
 import { scheduleOrphanCleanup } from './orphan-cleanup.js';
 
@@ -32,6 +33,7 @@ async function main(): Promise<void> {
     throw err;
   }
   const logger = createLogger(config.log.level, 'scheduler');
+  onProcessFaults(logger);
   const connection = createRedis(config.redis.url, 'trainyard-scheduler');
   const queues = new JobQueues(connection, config.redis.prefix, config);
   const db = await openDatabase(config.mongo.url);

@@ -9,6 +9,7 @@ import { ProcessSampler } from '../src/monitoring/process-sampler.js';
 import { openDatabase } from '../src/registry/database.js';
 import { markPoisoned } from '../src/jobs/job-records.js';
 import { createLogger } from '../src/utils/logger.js';
+import { onProcessFaults } from '../src/utils/process-faults.js';
 import { onShutdown } from '../src/utils/shutdown.js';
 import { withOrphanCleanup } from './orphan-cleanup.js';
 import { batchPredictProcessor } from './processors/batch-predict.processor.js';
@@ -44,6 +45,7 @@ async function main(): Promise<void> {
     throw err;
   }
   const logger = createLogger(config.log.level, 'worker');
+  onProcessFaults(logger);
   const db = await openDatabase(config.mongo.url);
   const connection = createRedis(config.redis.url, 'trainyard-worker');
   const queues = new JobQueues(connection, config.redis.prefix, config);

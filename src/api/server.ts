@@ -12,6 +12,7 @@ import { createModelServer } from '../serving/create-model-server.js';
 import { validateTrainJob } from '../training/validate-train.js';
 import { validateTuneJob } from '../training/tuning/validate-tune.js';
 import { createLogger, type Logger } from '../utils/logger.js';
+import { onProcessFaults } from '../utils/process-faults.js';
 import { onShutdown } from '../utils/shutdown.js';
 import { createApiServer } from './app.js';
 import type { ApiDeps } from './deps.js';
@@ -59,6 +60,7 @@ export async function main(): Promise<void> {
     throw err;
   }
   const logger = createLogger(config.log.level, 'api');
+  onProcessFaults(logger);
   const deps = await buildApiDeps(config, logger);
   const server: Server = createApiServer(deps).listen(config.api.port, config.api.host, () => {
     logger.info({ port: config.api.port, host: config.api.host }, 'api listening');
