@@ -116,6 +116,37 @@ export const configSchema = z.object({
     /** keep queue-health snapshots this long */
     snapshotTtlDays: positiveInt,
   }),
+  /** The cost of one job, checked once at submit (400 limit_exceeded naming the parameter, its value and the key). */
+  limits: z.object({
+    /** n_estimators (boosting rounds, forest trees) of any model, ensemble members included */
+    maxTrees: positiveInt,
+    /** max_depth of tree models */
+    maxDepth: positiveInt,
+    /** epochs of neural models (mlp, lstm) */
+    maxEpochs: positiveInt,
+    /** width of each hidden layer (hidden_layer_sizes / layers) */
+    maxLayerWidth: positiveInt,
+    /** number of hidden layers */
+    maxLayers: positiveInt,
+    /** LSTM units */
+    maxUnits: positiveInt,
+    /** lags of time-series models */
+    maxLags: positiveInt,
+    /** max_iter of iterative linear solvers */
+    maxIterations: positiveInt,
+    /** members of an ensemble's estimators list */
+    maxEnsembleMembers: positiveInt,
+    /** n_trials of a tune job */
+    maxTrials: positiveInt,
+    /** grid points a grid search without n_trials may have (counted, never enumerated) */
+    maxGridSize: positiveInt,
+    /** columns of an uploaded dataset */
+    datasetColumns: positiveInt,
+    /** rows of an uploaded dataset */
+    datasetRows: positiveInt,
+    /** wall-clock limit per job type, seconds: the job fails with code timeout and its threads stop */
+    timeoutSeconds: z.object({ train: positiveInt, tune: positiveInt, evaluate: positiveInt, batchPredict: positiveInt, tuneTrial: positiveInt, monitoring: positiveInt }),
+  }),
   training: z.object({
     /** default number of CV folds for train jobs */
     cvFolds: z.coerce.number().int().min(2),

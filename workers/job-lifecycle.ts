@@ -5,6 +5,7 @@ import { isCancelRequested, markActive, markCancelled, markCompleted, markFailed
 import type { Database } from '../src/registry/database.js';
 import { AppError } from '../src/utils/app-error.js';
 import type { Logger } from '../src/utils/logger.js';
+import { JobTimeoutError } from './job-timeout.js';
 
 /** What a job handler gets besides its parsed payload. */
 export interface JobContext {
@@ -50,10 +51,18 @@ export function processorFor<T, R>(db: Database, logger: Logger, schema: ZodType
     log.info('job started');
     try {
       const result = await handler(parsed.data, ctx);
+      // a handler that finished its work after its time ran out still timed out
+      if (ac.signal.reason instanceof JobTimeoutError) throw ac.signal.reason;
       await markCompleted(db, id, result);
       log.info('job completed');
       return result;
     } catch (err) {
+      if (ac.signal.reason instanceof JobTimeoutError) {
+        const message = ac.signal.reason.message;
+        await markFailed(db, id, { code: 'timeout', message }, true, attempt);
+        log.warn({ err: message }, 'job timed out');
+        throw new UnrecoverableError(message);
+      }
       if (ac.signal.aborted) {
         await markCancelled(db, id);
         log.info('job cancelled');

@@ -18,7 +18,18 @@ import { monitoringProcessor } from './processors/monitoring.processor.js';
 import { trainProcessor } from './processors/train.processor.js';
 import { tuneTrialProcessor } from './processors/tune-trial.processor.js';
 import { tuneProcessor } from './processors/tune.processor.js';
+import { withTimeout } from './job-timeout.js';
 import { PiscinaTaskRunner } from './thread-pool.js';
+
+/** limits.timeoutSeconds key of each queue */
+const TIMEOUT_KEY: Record<QueueKind, keyof Config['limits']['timeoutSeconds']> = {
+  train: 'train',
+  tune: 'tune',
+  tune_trial: 'tuneTrial',
+  evaluate: 'evaluate',
+  batch_predict: 'batchPredict',
+  monitoring: 'monitoring',
+};
 
 /**
  * A worker process: consumes the configured queues (or `--queues a,b`), runs
@@ -76,7 +87,7 @@ async function main(): Promise<void> {
     .filter((kind) => processors[kind])
     .map(
       (kind) =>
-        new Worker(kind, processors[kind]!, {
+        new Worker(kind, withTimeout(processors[kind]!, config.limits.timeoutSeconds[TIMEOUT_KEY[kind]]), {
           connection,
           prefix: config.redis.prefix,
           // trials only feed the pool: one per thread keeps it busy while others wait on Redis or MongoDB

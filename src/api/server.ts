@@ -26,6 +26,8 @@ export async function buildApiDeps(config: Config, logger: Logger): Promise<ApiD
     db,
     queues,
     publisher: redis,
+    limits: config.limits,
+    poolThreads: config.worker.poolThreads,
     validators: {
       train: (spec) => validateTrainJob(db, spec as never, config.training.cvFolds),
       tune: (spec) => validateTuneJob(db, spec as never, config.training.cvFolds),

@@ -8,6 +8,7 @@ import type { Database } from '../registry/database.js';
 import { isDuplicateKey } from '../registry/database.js';
 import { JOB_STATES } from '../registry/job-record.model.js';
 import { AppError, notFound } from '../utils/app-error.js';
+import { checkJobLimits, type JobLimits } from './job-limits.js';
 import { markCancelled } from './job-records.js';
 import { toJobView, type JobView } from './job-view.js';
 
@@ -20,6 +21,10 @@ export interface JobServiceDeps {
   /** publishes cancel requests to the workers */
   publisher: Redis;
   validators: Partial<Record<JobType, JobValidator>>;
+  /** the cost limits every job is checked against at submit */
+  limits: JobLimits;
+  /** worker.poolThreads: `n_jobs` may not ask for more */
+  poolThreads: number;
 }
 
 /** Turns zod issues into `[{path, message}]` for a 400's details. */
@@ -48,6 +53,7 @@ export class JobService {
     }
     const parsed = JOB_SCHEMAS[type].safeParse(body);
     if (!parsed.success) throw validationError(`${type} job`, parsed.error);
+    checkJobLimits(type, parsed.data, this.deps.limits, { poolThreads: this.deps.poolThreads });
     if (idempotencyKey) {
       const existing = await this.byIdempotencyKey(idempotencyKey);
       if (existing) return { job: existing, created: false };

@@ -35,6 +35,46 @@ export function toDatasetView(doc: DatasetDoc): DatasetView {
 
 const NAME_RE = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
 
+/** The dataset caps (limits.dataset_columns, limits.dataset_rows). */
+export interface DatasetLimits {
+  datasetColumns: number;
+  datasetRows: number;
+}
+
+function datasetTooBig(what: 'columns' | 'rows', n: number, limit: number): AppError {
+  const key = what === 'columns' ? 'limits.dataset_columns' : 'limits.dataset_rows';
+  return new AppError('limit_exceeded', `the dataset has ${n} ${what}; the limit is ${limit} (${key})`, { details: [{ path: what, value: n, limit, key }] });
+}
+
+/**
+ * Refuses a CSV with more columns or rows than the limits before it is
+ * parsed: columns from its header line, rows from its line count (a field
+ * with line breaks inside quotes counts each line).
+ */
+export function checkCsvShape(text: string, limits: DatasetLimits): void {
+  let columns = 1;
+  let quoted = false;
+  let i = 0;
+  for (; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 34) quoted = !quoted;
+    else if (!quoted && c === 44) {
+      if (++columns > limits.datasetColumns) throw datasetTooBig('columns', columns, limits.datasetColumns);
+    } else if (!quoted && c === 10) break;
+  }
+  let rows = 0;
+  for (let at = text.indexOf('\n', i); at !== -1; at = text.indexOf('\n', at + 1)) {
+    if (at > 0 && at + 1 < text.length) rows++;
+    if (rows > limits.datasetRows) throw datasetTooBig('rows', rows, limits.datasetRows);
+  }
+}
+
+/** The same caps on a parsed table (JSON uploads). */
+export function checkTableShape(table: Table, limits: DatasetLimits): void {
+  if (table.columns.length > limits.datasetColumns) throw datasetTooBig('columns', table.columns.length, limits.datasetColumns);
+  if (table.rowCount > limits.datasetRows) throw datasetTooBig('rows', table.rowCount, limits.datasetRows);
+}
+
 export function checkDatasetName(name: unknown): string {
   if (typeof name !== 'string' || !NAME_RE.test(name)) {
     throw new AppError('validation_failed', `dataset name must be 1-128 letters, digits, '_', '.' or '-', starting with a letter or digit; got ${JSON.stringify(name)}`);

@@ -3,6 +3,7 @@ export const ERROR_STATUS = {
   bad_request: 400,
   validation_failed: 400,
   invalid_json: 400,
+  limit_exceeded: 400,
   unauthorized: 401,
   forbidden: 403,
   not_found: 404,

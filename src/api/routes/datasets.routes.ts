@@ -3,7 +3,7 @@ import express, { Router, type Request } from 'express';
 import { z } from 'zod';
 import { parseCsv } from '../../ml/data/csv.js';
 import { tableFromRecords, type ColumnKind } from '../../ml/data/table.js';
-import { checkDatasetName, resolveDataset, saveDataset, toDatasetView } from '../../registry/dataset-service.js';
+import { checkCsvShape, checkDatasetName, checkTableShape, resolveDataset, saveDataset, toDatasetView } from '../../registry/dataset-service.js';
 import { AppError } from '../../utils/app-error.js';
 import { requireRole } from '../auth.js';
 import type { ApiDeps } from '../deps.js';
@@ -131,10 +131,12 @@ export function datasetRoutes(deps: ApiDeps): Router {
     if (/^multipart\/form-data/i.test(type)) {
       const up = await readMultipart(req, { fileBytes: toBytes(config.api.uploadLimit), fields: config.api.multipartFields, fieldBytes: config.api.multipartFieldBytes });
       const name = checkDatasetName(up.name ?? (typeof req.query.name === 'string' ? req.query.name : up.filename?.replace(/\.[^.]*$/, '')));
+      checkCsvShape(up.text, config.limits);
       const table = parseCsv(up.text, { schema: parseTypes(req.query.types) });
       doc = await saveDataset(db, name, table, up.text);
     } else if (typeof req.body === 'string') {
       const name = checkDatasetName(req.query.name);
+      checkCsvShape(req.body, config.limits);
       const table = parseCsv(req.body, { schema: parseTypes(req.query.types) });
       doc = await saveDataset(db, name, table, req.body);
     } else if (req.body && typeof req.body === 'object' && req.is('application/json')) {
@@ -142,6 +144,7 @@ export function datasetRoutes(deps: ApiDeps): Router {
       if (!parsed.success) throw parsed.error;
       const name = checkDatasetName(parsed.data.name);
       const table = tableFromRecords(parsed.data.rows, parsed.data.columns?.map((c) => ({ name: c.name, kind: c.type })));
+      checkTableShape(table, config.limits);
       doc = await saveDataset(db, name, table);
     } else {
       throw new AppError('unsupported_media_type', `send a dataset as text/csv (with ?name=), multipart/form-data (field 'file') or application/json {name, rows}; got '${type || 'no content type'}'`);

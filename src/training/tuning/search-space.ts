@@ -58,22 +58,32 @@ export function sampleUniform(d: Distribution, rng: Rng): ParamValue {
   return fromInternal(d, lo + (hi - lo) * rng.next());
 }
 
-/** Every value of a distribution on a grid, or null for a float without a step. */
-export function gridValues(d: Distribution): ParamValue[] | null {
-  if (!isNumeric(d)) return [...d.choices];
+/**
+ * How many values a distribution has on a grid, or null for a float without a
+ * step. Counted, never enumerated: an int range over 1..1e9 is 1e9 values,
+ * computed in constant time (Infinity when the count is not finite).
+ */
+export function gridCount(d: Distribution): number | null {
+  if (!isNumeric(d)) return d.choices.length;
   const s = spacing(d);
   if (s === 0) return null;
-  const n = Math.floor((d.high - d.low) / s + 1e-9) + 1;
-  return Array.from({ length: n }, (_, k) => tidy(d, d.low + k * s));
+  return Math.floor((d.high - d.low) / s + 1e-9) + 1;
+}
+
+/** The k-th grid value of a distribution (0-based), or null for a float without a step. */
+export function gridValue(d: Distribution, k: number): ParamValue | null {
+  if (!isNumeric(d)) return d.choices[k];
+  const s = spacing(d);
+  return s === 0 ? null : tidy(d, d.low + k * s);
 }
 
 /** Grid points of the whole space (the product of the per-parameter counts), or null when some parameter has no grid. */
 export function gridSize(space: SearchSpace): number | null {
   let size = 1;
   for (const name of paramNames(space)) {
-    const values = gridValues(space[name]);
-    if (!values) return null;
-    size *= values.length;
+    const count = gridCount(space[name]);
+    if (count === null) return null;
+    size *= count;
   }
   return size;
 }
@@ -84,9 +94,10 @@ export function gridPoint(space: SearchSpace, index: number): TrialParams {
   const out: TrialParams = {};
   let rest = index;
   for (let i = names.length - 1; i >= 0; i--) {
-    const values = gridValues(space[names[i]])!;
-    out[names[i]] = values[rest % values.length];
-    rest = Math.floor(rest / values.length);
+    const d = space[names[i]];
+    const count = gridCount(d)!;
+    out[names[i]] = gridValue(d, rest % count)!;
+    rest = Math.floor(rest / count);
   }
   return Object.fromEntries(names.map((n) => [n, out[n]]));
 }

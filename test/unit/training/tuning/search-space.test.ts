@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { Rng } from '../../../../src/ml/base/random.js';
-import { contains, fromInternal, gridPoint, gridSize, gridValues, internalBounds, probeValues, sampleUniform, type Distribution } from '../../../../src/training/tuning/search-space.js';
+import { contains, fromInternal, gridCount, gridPoint, gridSize, gridValue, internalBounds, probeValues, sampleUniform, type Distribution } from '../../../../src/training/tuning/search-space.js';
 
 describe('search space', () => {
   const int: Distribution = { type: 'int', low: 1, high: 6, log: false };
@@ -28,9 +28,18 @@ describe('search space', () => {
   });
 
   it('snaps stepped floats to the grid without floating-point noise', () => {
-    expect(gridValues(stepped)).to.deep.equal([0.1, 0.2, 0.3, 0.4, 0.5]);
+    expect(Array.from({ length: gridCount(stepped)! }, (_, k) => gridValue(stepped, k))).to.deep.equal([0.1, 0.2, 0.3, 0.4, 0.5]);
     expect(fromInternal(stepped as never, 0.34)).to.equal(0.3);
     expect(fromInternal(stepped as never, 9)).to.equal(0.5);
+  });
+
+  it('counts a huge grid without enumerating it', () => {
+    const huge = { type: 'int', low: 1, high: 1e9, log: false } as Distribution;
+    const tiny = { type: 'float', low: 0, high: 1, log: false, step: 1e-300 } as Distribution;
+    expect(gridCount(huge)).to.equal(1e9);
+    expect(gridSize({ a: huge, b: huge })).to.equal(1e18);
+    expect(gridCount(tiny)).to.be.greaterThan(1e299);
+    expect(gridPoint({ a: huge }, 999_999_999)).to.deep.equal({ a: 1e9 });
   });
 
   it('widens the interval of ints by half a step so the end values are not starved', () => {
