@@ -71,6 +71,8 @@ export const configSchema = z.object({
     jsonLimit: z.string().regex(/^\d+(b|kb|mb|gb)$/i, 'must look like 512kb or 10mb'),
     /** largest CSV / multipart dataset upload */
     uploadLimit: z.string().regex(/^\d+(b|kb|mb|gb)$/i, 'must look like 512kb or 100mb'),
+    /** deepest nesting of arrays and objects in a JSON or YAML body; deeper gets 400 before parsing */
+    maxBodyDepth: positiveInt,
     /** most non-file fields in one multipart upload; more gets 413 */
     multipartFields: positiveInt,
     /** largest non-file multipart field, in bytes; larger gets 413 */

@@ -9,6 +9,7 @@ export const DEFAULTS: Config = {
     port: 8080,
     jsonLimit: '10mb',
     uploadLimit: '200mb',
+    maxBodyDepth: 32,
     multipartFields: 16,
     multipartFieldBytes: 64 * 1024,
     apiKeys: [],

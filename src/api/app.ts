@@ -50,7 +50,7 @@ export function createApp(deps: ApiDeps, predict = predictRoute(deps).route): Ex
   });
   app.use('/admin/queues', requireBoardAccess(deps.config), bullBoardRouter(deps.queues, '/admin/queues'));
 
-  app.use(express.json({ limit: deps.config.api.jsonLimit }));
+  // no app-wide body parser: each route's requireRole reads the body after its auth check
   app.use('/v1/datasets', datasetRoutes(deps));
   app.use('/v1/jobs', jobRoutes(deps));
   app.use('/v1/models', modelRoutes(deps));

@@ -3,6 +3,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { NextFunction, Request, Response } from 'express';
 import type { Config, Role } from '../../config/index.js';
 import { AppError } from '../utils/app-error.js';
+import { jsonBody } from './body-parsers.js';
 
 const RANK: Record<Role, number> = { viewer: 1, operator: 2, admin: 3 };
 
@@ -60,10 +61,20 @@ export function roleError(config: Config, headers: IncomingHttpHeaders, role: Ro
   return null;
 }
 
-/** Requires at least `role` when keys are configured. */
+/**
+ * Requires at least `role` when keys are configured, then reads a JSON body
+ * (api.json_limit, api.max_body_depth). Auth comes first: a request that may
+ * not act as `role` is refused before a byte of its body is parsed.
+ */
 export function requireRole(config: Config, role: Role) {
-  return (req: Request, _res: Response, next: NextFunction): void => {
-    next(roleError(config, req.headers, role) ?? undefined);
+  const json = jsonBody(config);
+  return (req: Request, res: Response, next: NextFunction): void => {
+    const denied = roleError(config, req.headers, role);
+    if (denied) {
+      req.resume();
+      return next(denied);
+    }
+    json(req, res, next);
   };
 }
 

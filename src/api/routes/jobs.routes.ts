@@ -3,12 +3,14 @@ import { parse as parseYaml } from 'yaml';
 import { jobQuerySchema } from '../../jobs/job-service.js';
 import { AppError } from '../../utils/app-error.js';
 import { requireRole } from '../auth.js';
+import { checkBodyDepth, checkValueDepth } from '../body-parsers.js';
 import type { ApiDeps } from '../deps.js';
 
 const YAML_TYPES = ['application/yaml', 'application/x-yaml', 'text/yaml', 'text/x-yaml'];
 
 /** A YAML body holds the job's keys at the top level; `type` defaults to train. */
-function fromYaml(text: string): unknown {
+function fromYaml(text: string, maxDepth: number): unknown {
+  checkBodyDepth(text, maxDepth);
   let doc: unknown;
   try {
     doc = parseYaml(text);
@@ -16,6 +18,7 @@ function fromYaml(text: string): unknown {
     throw new AppError('bad_request', `malformed YAML body: ${(err as Error).message}`);
   }
   if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) throw new AppError('validation_failed', 'the YAML body must be a mapping of job keys');
+  checkValueDepth(doc, maxDepth);
   return { type: 'train', ...(doc as Record<string, unknown>) };
 }
 
@@ -28,7 +31,7 @@ export function jobRoutes(deps: ApiDeps): Router {
 
   router.post('/', operator, yamlBody, async (req, res) => {
     let body: unknown;
-    if (typeof req.body === 'string' && req.is(YAML_TYPES)) body = fromYaml(req.body);
+    if (typeof req.body === 'string' && req.is(YAML_TYPES)) body = fromYaml(req.body, config.api.maxBodyDepth);
     else if (req.is('application/json')) body = req.body;
     else throw new AppError('unsupported_media_type', `send the job as application/json or application/yaml; got '${req.get('content-type') ?? 'no content type'}'`);
     const key = req.get('idempotency-key') ?? undefined;

@@ -3,6 +3,7 @@ import type { RequestHandler } from 'express';
 import { predictRequestSchema } from '../../serving/model-server.js';
 import { AppError } from '../../utils/app-error.js';
 import { roleError } from '../auth.js';
+import { checkBodyDepth } from '../body-parsers.js';
 import type { ApiDeps } from '../deps.js';
 import { sendError } from '../errors.js';
 
@@ -21,7 +22,7 @@ function isJson(req: IncomingMessage): boolean {
 }
 
 /** Reads a JSON body up to `limit` bytes. */
-function readJson(req: IncomingMessage, limit: number): Promise<unknown> {
+function readJson(req: IncomingMessage, limit: number, maxDepth: number): Promise<unknown> {
   return new Promise((resolve, reject) => {
     const declared = Number(req.headers['content-length']);
     if (declared > limit) {
@@ -45,6 +46,12 @@ function readJson(req: IncomingMessage, limit: number): Promise<unknown> {
     req.on('end', () => {
       if (failed) return;
       const text = chunks.length === 1 ? chunks[0].toString('utf8') : Buffer.concat(chunks).toString('utf8');
+      try {
+        checkBodyDepth(text, maxDepth);
+      } catch (err) {
+        reject(err);
+        return;
+      }
       try {
         resolve(text === '' ? {} : JSON.parse(text));
       } catch (err) {
@@ -83,7 +90,7 @@ export function predictRoute(deps: ApiDeps): { serve: (req: IncomingMessage, res
         req.resume();
         throw new AppError('unsupported_media_type', 'send the instances as JSON (Content-Type: application/json)');
       }
-      const parsed = predictRequestSchema.safeParse(await readJson(req, limit));
+      const parsed = predictRequestSchema.safeParse(await readJson(req, limit, config.api.maxBodyDepth));
       if (!parsed.success) throw parsed.error;
       const text = JSON.stringify(await models.predict(name, parsed.data));
       res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
