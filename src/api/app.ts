@@ -3,7 +3,7 @@ import express, { type Express } from 'express';
 import { collectDefaultMetrics, register } from 'prom-client';
 import { registerClusterMetrics } from '../monitoring/prometheus.js';
 import { authEnabled, requireBoardAccess } from './auth.js';
-import { bullBoardRouter } from './bull-board.js';
+import { bullBoardApp } from './bull-board.js';
 import type { ApiDeps } from './deps.js';
 import { errorHandler, notFoundHandler } from './errors.js';
 import { adminRoutes } from './routes/admin.routes.js';
@@ -15,6 +15,7 @@ import { modelRoutes } from './routes/models.routes.js';
 import { modelMonitoringRoutes, monitoringRoutes } from './routes/monitoring.routes.js';
 import { predictRoute } from './routes/predict.routes.js';
 import { registryRoutes } from './routes/registry.routes.js';
+import { mountApp } from './route-table.js';
 
 let defaultMetricsStarted = false;
 
@@ -48,7 +49,7 @@ export function createApp(deps: ApiDeps, predict = predictRoute(deps).route): Ex
   app.get('/metrics', async (_req, res) => {
     res.set('Content-Type', register.contentType).send(await register.metrics());
   });
-  app.use('/admin/queues', requireBoardAccess(deps.config), bullBoardRouter(deps.queues, '/admin/queues'));
+  mountApp(app, '/admin/queues', requireBoardAccess(deps.config), bullBoardApp(deps.queues, '/admin/queues'));
 
   // no app-wide body parser: each route's requireRole reads the body after its auth check
   app.use('/v1/datasets', datasetRoutes(deps));

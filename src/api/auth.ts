@@ -4,6 +4,7 @@ import type { NextFunction, Request, Response } from 'express';
 import type { Config, Role } from '../../config/index.js';
 import { AppError } from '../utils/app-error.js';
 import { jsonBody } from './body-parsers.js';
+import { guardedBy } from './route-table.js';
 
 const RANK: Record<Role, number> = { viewer: 1, operator: 2, admin: 3 };
 
@@ -68,14 +69,14 @@ export function roleError(config: Config, headers: IncomingHttpHeaders, role: Ro
  */
 export function requireRole(config: Config, role: Role) {
   const json = jsonBody(config);
-  return (req: Request, res: Response, next: NextFunction): void => {
+  return guardedBy((req: Request, res: Response, next: NextFunction): void => {
     const denied = roleError(config, req.headers, role);
     if (denied) {
       req.resume();
       return next(denied);
     }
     json(req, res, next);
-  };
+  }, role);
 }
 
 /**
@@ -84,7 +85,7 @@ export function requireRole(config: Config, role: Role) {
  * basic-auth prompt.
  */
 export function requireBoardAccess(config: Config) {
-  return (req: Request, res: Response, next: NextFunction): void => {
+  return guardedBy((req: Request, res: Response, next: NextFunction): void => {
     if (!authEnabled(config) && !config.api.bullBoard.password) return next();
     if (roleOf(config, presentedKey(req.headers)) === 'admin') return next();
     const header = req.get('authorization');
@@ -97,5 +98,5 @@ export function requireBoardAccess(config: Config) {
     }
     res.set('WWW-Authenticate', 'Basic realm="trainyard"');
     next(new AppError('unauthorized', 'Bull Board needs an admin API key or the Bull Board credentials'));
-  };
+  }, 'admin');
 }

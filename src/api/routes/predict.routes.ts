@@ -4,6 +4,7 @@ import { predictRequestSchema } from '../../serving/model-server.js';
 import { AppError } from '../../utils/app-error.js';
 import { roleError } from '../auth.js';
 import { checkBodyDepth } from '../body-parsers.js';
+import { guardedBy } from '../route-table.js';
 import type { ApiDeps } from '../deps.js';
 import { sendError } from '../errors.js';
 
@@ -81,7 +82,7 @@ export function predictRoute(deps: ApiDeps): { serve: (req: IncomingMessage, res
   const limit = limitBytes(config.api.jsonLimit);
   const handle = async (req: IncomingMessage, res: ServerResponse, name: string): Promise<void> => {
     try {
-      const denied = roleError(config, req.headers, 'viewer');
+      const denied = roleError(config, req.headers, 'viewer'); // the route table reads 'viewer' from `route` below
       if (denied) {
         req.resume();
         throw denied;
@@ -113,6 +114,6 @@ export function predictRoute(deps: ApiDeps): { serve: (req: IncomingMessage, res
       void handle(req, res, name);
       return true;
     },
-    route: (req, res) => handle(req, res, String(req.params.name)),
+    route: guardedBy((req, res) => handle(req, res, String(req.params.name)), 'viewer'),
   };
 }
