@@ -1,4 +1,5 @@
 import { createServer, type Server } from 'node:http';
+import type { Duplex } from 'node:stream';
 import express, { type Express } from 'express';
 import { collectDefaultMetrics, register } from 'prom-client';
 import { registerClusterMetrics } from '../monitoring/prometheus.js';
@@ -26,9 +27,37 @@ let defaultMetricsStarted = false;
 export function createApiServer(deps: ApiDeps): Server {
   const predict = predictRoute(deps);
   const app = createApp(deps, predict.route);
-  return createServer((req, res) => {
+  const server = createServer((req, res) => {
     if (!predict.serve(req, res)) void app(req, res);
   });
+  server.on('clientError', answerMalformedRequest);
+  return server;
+}
+
+/** status line and error code by Node's parser error; anything else is a 400 bad_request */
+const CLIENT_ERRORS: Record<string, [number, string, string]> = {
+  HPE_HEADER_OVERFLOW: [431, 'Request Header Fields Too Large', 'headers_too_large'],
+  ERR_HTTP_REQUEST_TIMEOUT: [408, 'Request Timeout', 'timeout'],
+};
+
+/**
+ * What Node's parser refuses before any handler runs (bad framing, bytes left
+ * after a short Content-Length, oversized headers) gets the API's JSON error
+ * shape instead of Node's bare 400, and the connection is closed.
+ */
+export function answerMalformedRequest(err: NodeJS.ErrnoException, socket: Duplex): void {
+  // as Node's own handler: no answer when the peer is gone or an answer to an earlier request has begun
+  const inFlight = (socket as Duplex & { _httpMessage?: { headersSent?: boolean } })._httpMessage;
+  if (err.code === 'ECONNRESET' || !socket.writable || inFlight?.headersSent) {
+    socket.destroy();
+    return;
+  }
+  const [status, reason, code] = CLIENT_ERRORS[err.code ?? ''] ?? [400, 'Bad Request', 'bad_request'];
+  const body = JSON.stringify({ error: { code, message: `malformed HTTP request: ${err.code ?? err.message}` } });
+  socket.end(
+    `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json; charset=utf-8\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
 }
 
 /** The Express app: routes, auth, Bull Board, errors. Listening is the caller's business. */
