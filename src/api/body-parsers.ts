@@ -47,6 +47,18 @@ export function checkValueDepth(value: unknown, limit: number): void {
 }
 
 /**
+ * Throws a 400 when the request carries no body at all (no Content-Length
+ * or 0, not chunked): body parsers skip such a request, so without this
+ * check an empty body would be reported as the wrong content type.
+ */
+export function requireBody(req: IncomingMessage, expected: string): void {
+  const length = req.headers['content-length'];
+  if (req.headers['transfer-encoding'] === undefined && (length === undefined || length === '0')) {
+    throw new AppError('bad_request', `the request has no body: send ${expected}`);
+  }
+}
+
+/**
  * The JSON body parser, used only after a route's auth check passed
  * (requireRole), never app-wide: an unauthenticated request's body is never
  * read. Limited to api.json_limit bytes and api.max_body_depth levels.

@@ -6,9 +6,10 @@ import { tableFromRecords, type ColumnKind } from '../../ml/data/table.js';
 import { checkCsvShape, checkDatasetName, checkTableShape, resolveDataset, saveDataset, toDatasetView } from '../../registry/dataset-service.js';
 import { AppError } from '../../utils/app-error.js';
 import { requireRole } from '../auth.js';
+import { requireBody } from '../body-parsers.js';
 import type { ApiDeps } from '../deps.js';
 
-const jsonDatasetSchema = z
+export const jsonDatasetSchema = z
   .object({
     name: z.string(),
     rows: z.array(z.record(z.string(), z.unknown())),
@@ -127,6 +128,7 @@ export function datasetRoutes(deps: ApiDeps): Router {
 
   router.post('/', operator, csvBody, async (req, res) => {
     const type = req.get('content-type') ?? '';
+    requireBody(req, "a dataset as text/csv (with ?name=), multipart/form-data (field 'file') or application/json {name, rows}");
     let doc;
     if (/^multipart\/form-data/i.test(type)) {
       const up = await readMultipart(req, { fileBytes: toBytes(config.api.uploadLimit), fields: config.api.multipartFields, fieldBytes: config.api.multipartFieldBytes });

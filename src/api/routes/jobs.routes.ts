@@ -3,7 +3,7 @@ import { parse as parseYaml } from 'yaml';
 import { jobQuerySchema } from '../../jobs/job-service.js';
 import { AppError } from '../../utils/app-error.js';
 import { requireRole } from '../auth.js';
-import { checkBodyDepth, checkValueDepth } from '../body-parsers.js';
+import { checkBodyDepth, checkValueDepth, requireBody } from '../body-parsers.js';
 import type { ApiDeps } from '../deps.js';
 
 const YAML_TYPES = ['application/yaml', 'application/x-yaml', 'text/yaml', 'text/x-yaml'];
@@ -30,6 +30,7 @@ export function jobRoutes(deps: ApiDeps): Router {
   const yamlBody = express.text({ type: YAML_TYPES, limit: config.api.jsonLimit });
 
   router.post('/', operator, yamlBody, async (req, res) => {
+    requireBody(req, 'the job as application/json or application/yaml');
     let body: unknown;
     if (typeof req.body === 'string' && req.is(YAML_TYPES)) body = fromYaml(req.body, config.api.maxBodyDepth);
     else if (req.is('application/json')) body = req.body;

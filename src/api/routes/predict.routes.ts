@@ -89,7 +89,7 @@ export function predictRoute(deps: ApiDeps): { serve: (req: IncomingMessage, res
       }
       if (!isJson(req)) {
         req.resume();
-        throw new AppError('unsupported_media_type', 'send the instances as JSON (Content-Type: application/json)');
+        throw new AppError('unsupported_media_type', `send the instances as JSON (Content-Type: application/json); got '${req.headers['content-type'] ?? 'no content type'}'`);
       }
       const parsed = predictRequestSchema.safeParse(await readJson(req, limit, config.api.maxBodyDepth));
       if (!parsed.success) throw parsed.error;
