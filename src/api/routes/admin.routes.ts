@@ -4,10 +4,10 @@ import { cleanupOrphans } from '../../registry/orphan-cleanup.js';
 import { requireRole } from '../auth.js';
 import type { ApiDeps } from '../deps.js';
 
-const cleanupSchema = z
+export const cleanupSchema = z
   .object({
     /** defaults to config registry.cleanup_grace_minutes */
-    grace_minutes: z.number().int().min(0).optional(),
+    grace_minutes: z.number().int().min(0).max(5_256_000).optional(), // at most ten years: any more is no date
     dry_run: z.boolean().optional(),
   })
   .strict();
