@@ -1,5 +1,6 @@
 import { DataError } from '../base/errors.js';
 import { DEFAULT_NA_VALUES } from './coerce.js';
+import { checkColumnNames } from './table.js';
 
 /** Options of the CSV readers. */
 export interface CsvParseOptions {
@@ -315,19 +316,6 @@ export class CsvStreamParser {
 
 function checkHeader(raw: string[]): string[] {
   const names = raw.map((s) => s.trim());
-  const seen = new Map<string, number>();
-  names.forEach((name, j) => {
-    if (name === '') {
-      throw new DataError(`CSV header: column ${j + 1} has an empty name; every column needs a name`, { column: j + 1 });
-    }
-    const prev = seen.get(name);
-    if (prev !== undefined) {
-      throw new DataError(`CSV header: the column name '${name}' appears more than once (columns ${prev + 1} and ${j + 1})`, {
-        name,
-        columns: [prev + 1, j + 1],
-      });
-    }
-    seen.set(name, j);
-  });
+  checkColumnNames(names, 'CSV header');
   return names;
 }

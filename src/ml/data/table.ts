@@ -213,6 +213,27 @@ function isRecord(r: unknown): r is Record<string, unknown> {
 }
 
 /**
+ * Column names, however a table was read (CSV header, JSON records, a
+ * declared schema): each non-empty and none twice. `where` starts the error.
+ */
+export function checkColumnNames(names: readonly string[], where: string): void {
+  const seen = new Map<string, number>();
+  names.forEach((name, j) => {
+    if (name.trim() === '') {
+      throw new DataError(`${where}: column ${j + 1} has an empty name; every column needs a name`, { column: j + 1 });
+    }
+    const prev = seen.get(name);
+    if (prev !== undefined) {
+      throw new DataError(`${where}: the column name '${name}' appears more than once (columns ${prev + 1} and ${j + 1})`, {
+        name,
+        columns: [prev + 1, j + 1],
+      });
+    }
+    seen.set(name, j);
+  });
+}
+
+/**
  * Builds a table from JSON records (`[{age: 31, color: 'red'}, ...]`).
  *
  * Without a schema, columns appear in order of first appearance and a column
@@ -239,6 +260,7 @@ export function tableFromRecords(records: readonly unknown[], schema?: readonly 
   }
   const recs = records as readonly Record<string, unknown>[];
   const specs = schema ? [...schema] : inferRecordSchema(recs);
+  checkColumnNames(specs.map((c) => c.name), schema ? 'Columns' : 'Records');
   const mistyped: MistypedValue[] = [];
   let count = 0;
   const bad = (column: string, index: number, value: unknown, expected: ColumnKind) => {

@@ -89,6 +89,13 @@ describe('table', () => {
   });
 
   describe('tableFromRecords', () => {
+    it('refuses an empty or blank column name and a name given twice, from records and from a schema alike', () => {
+      expect(() => tableFromRecords([{ a: 1, '': 2 }])).to.throw(DataError, /Records: column 2 has an empty name/);
+      expect(() => tableFromRecords([{ '  ': 2 }])).to.throw(DataError, /empty name/);
+      expect(() => tableFromRecords([{ a: 1 }], [{ name: 'a', kind: 'number' }, { name: 'a', kind: 'string' }])).to.throw(DataError, /Columns: the column name 'a' appears more than once/);
+      expect(() => tableFromRecords([{ a: 1 }], [{ name: '', kind: 'number' }])).to.throw(DataError, /empty name/);
+    });
+
     it('infers number and string columns in order of first appearance', () => {
       const t = tableFromRecords([{ a: 1, b: 'x' }, { b: 'y', c: '2.5' }, { a: null, c: 3 }]);
       expect(describeColumns(t)).to.deep.equal([
