@@ -46,6 +46,7 @@ const CLIENT_ERRORS: Record<string, [number, string, string]> = {
  * shape instead of Node's bare 400, and the connection is closed.
  */
 export function answerMalformedRequest(err: NodeJS.ErrnoException, socket: Duplex): void {
+  if (lingering.has(socket)) return; // answered already: the rest of its bytes are being drained
   // as Node's own handler: no answer when the peer is gone or an answer to an earlier request has begun
   const inFlight = (socket as Duplex & { _httpMessage?: { headersSent?: boolean } })._httpMessage;
   if (err.code === 'ECONNRESET' || !socket.writable || inFlight?.headersSent) {
@@ -58,7 +59,16 @@ export function answerMalformedRequest(err: NodeJS.ErrnoException, socket: Duple
     `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json; charset=utf-8\r\n` +
       `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
   );
+  // a lingering close: read and drop what the client is still sending, so the kernel does not
+  // answer it with a reset that discards our answer before the client reads it
+  lingering.add(socket);
+  socket.on('error', () => undefined);
+  socket.resume();
+  setTimeout(() => socket.destroy(), LINGER_MS).unref();
 }
+
+const LINGER_MS = 2000;
+const lingering = new WeakSet<Duplex>();
 
 /** The Express app: routes, auth, Bull Board, errors. Listening is the caller's business. */
 export function createApp(deps: ApiDeps, predict = predictRoute(deps).route): Express {
