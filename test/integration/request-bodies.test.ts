@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { sendRaw } from '../fuzz/fuzz-cluster.js';
 import { TestCluster } from './harness.js';
 
 const ADMIN = 'admin-key-123456';
@@ -63,6 +64,40 @@ describe('request bodies: read only after auth, bounded in depth', function () {
     const res = await cluster.request('POST', '/v1/models/nothing/feedback', { labels: [{ id: 'x', label: 1 }], extra: [[[[1]]]] }, { authorization: `Bearer ${VIEWER}` });
     expect(res.status).to.be.within(400, 499);
     expect(res.body.error.message).to.not.include('api.max_body_depth');
+  });
+
+  const port = (): number => Number(new URL(cluster.baseUrl).port);
+  const isJsonError = (body: Buffer): boolean => {
+    const e = JSON.parse(body.toString('utf8')).error;
+    return typeof e?.code === 'string' && typeof e?.message === 'string' && e.message.length > 0;
+  };
+
+  it('answers what the HTTP parser refuses with the JSON error shape: bytes after a short Content-Length, bad framing, huge headers', async () => {
+    const admin = { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' };
+    const body = Buffer.from('{"grace_minutes": 60, "dry_run": true}');
+    // a Content-Length of half the body: the rest is read as a second, malformed request
+    const short = await sendRaw(port(), { method: 'POST', path: '/v1/admin/cleanup', headers: admin, body, framing: 'short', route: '' });
+    expect(short!.statuses.every((s) => s >= 400 && s < 500), String(short!.statuses)).to.equal(true);
+    expect(short!.headers['content-type']).to.match(/^application\/json/);
+    expect(isJsonError(short!.body)).to.equal(true);
+    // two framings at once
+    const both = await sendRaw(port(), { method: 'POST', path: '/v1/admin/cleanup', headers: { ...admin, 'transfer-encoding': 'chunked', 'content-length': '3' }, body, framing: 'none', route: '' });
+    expect(both!.status).to.equal(400);
+    expect(both!.headers['content-type']).to.match(/^application\/json/);
+    expect(JSON.parse(both!.body.toString()).error.message).to.match(/^malformed HTTP request: HPE_/);
+    const huge = await sendRaw(port(), { method: 'GET', path: '/v1/jobs', headers: { ...admin, 'x-filler': 'x'.repeat(40_000) }, body: Buffer.alloc(0), framing: 'none', route: '' });
+    expect(huge!.status).to.equal(431);
+    expect(JSON.parse(huge!.body.toString()).error.code).to.equal('headers_too_large');
+  });
+
+  it('says a job or dataset request has no body, rather than that its declared type is wrong', async () => {
+    for (const path of ['/v1/jobs', '/v1/datasets?name=d']) {
+      for (const type of ['application/json', 'application/yaml', 'text/csv']) {
+        const res = await cluster.request('POST', path, undefined, { 'content-type': type, authorization: `Bearer ${ADMIN}` });
+        expect(res.status, `${path} ${type}: ${JSON.stringify(res.body)}`).to.equal(400);
+        expect(res.body.error.message).to.match(/^the request has no body: send /);
+      }
+    }
   });
 
   it('still answers /healthz after all of it', async () => {

@@ -5,7 +5,7 @@ import { ALERT_RULES, ALERT_STATES } from '../../registry/alert.model.js';
 import { callerOf, requireRole } from '../auth.js';
 import type { ApiDeps } from '../deps.js';
 
-const alertQuerySchema = z
+export const alertQuerySchema = z
   .object({
     state: z.enum(ALERT_STATES).optional(),
     rule: z.enum(ALERT_RULES).optional(),

@@ -7,7 +7,7 @@ import { notFound } from '../../utils/app-error.js';
 import { requireRole } from '../auth.js';
 import type { ApiDeps } from '../deps.js';
 
-const historySchema = z.object({ history: z.coerce.number().int().min(1).max(500).default(20) }).strict();
+export const historySchema = z.object({ history: z.coerce.number().int().min(1).max(500).default(20) }).strict();
 
 /**
  * Mounted on /v1/models: feedback (true labels for served predictions), the
@@ -47,7 +47,7 @@ function snakeKeys(values: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(values ?? {}).map(([k, v]) => [k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`), v]));
 }
 
-const seriesQuerySchema = z
+export const seriesQuerySchema = z
   .object({
     kind: z.enum(SAMPLE_KINDS),
     subject: z.string().optional(),

@@ -10,7 +10,7 @@ import { AppError, notFound } from '../../utils/app-error.js';
 import { callerOf, hasRole, requireRole } from '../auth.js';
 import type { ApiDeps } from '../deps.js';
 
-const aliasPutSchema = z
+export const aliasPutSchema = z
   .object({
     version: z.union([z.string().min(1), z.number()]).transform(String),
     reason: z.string().max(2000).optional(),
@@ -18,7 +18,7 @@ const aliasPutSchema = z
   })
   .strict();
 
-const rollbackSchema = z.object({ reason: z.string().max(2000).optional(), force: z.boolean().optional() }).strict();
+export const rollbackSchema = z.object({ reason: z.string().max(2000).optional(), force: z.boolean().optional() }).strict();
 
 /**
  * The registry beyond listing and predicting: description and tags, aliases
