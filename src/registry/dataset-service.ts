@@ -133,10 +133,11 @@ export async function resolveDataset(db: Database, ref: string): Promise<Dataset
   let doc: DatasetDoc | null = null;
   if (mongo.ObjectId.isValid(ref) && /^[0-9a-f]{24}$/i.test(ref)) doc = await db.datasets.findById(ref).lean<DatasetDoc>();
   if (!doc) {
+    // `name@version` names exactly that version: one that is not a version number finds nothing, never the latest
     const at = ref.lastIndexOf('@');
-    const name = at > 0 ? ref.slice(0, at) : ref;
-    const version = at > 0 ? Number(ref.slice(at + 1)) : undefined;
-    const q = version !== undefined && Number.isInteger(version) ? { name, version } : { name };
+    const label = at > 0 ? ref.slice(at + 1) : null;
+    if (label !== null && !/^[1-9][0-9]{0,14}$/.test(label)) throw notFound('dataset', ref);
+    const q = label !== null ? { name: ref.slice(0, at), version: Number(label) } : { name: ref };
     doc = await db.datasets.findOne(q).sort({ version: -1 }).lean<DatasetDoc>();
   }
   if (!doc) throw notFound('dataset', ref);
