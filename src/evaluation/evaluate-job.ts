@@ -11,7 +11,8 @@ import { shareTable } from '../training/share-table.js';
 import type { TaskRunner } from '../training/task-runner.js';
 import { AppError } from '../utils/app-error.js';
 import type { EvaluateOutcome, EvaluatePayload, EvaluationReport } from './evaluate-model.js';
-import { checkGates, primaryMetricOf, type GateLimits, type GateReport } from './validation-gates.js';
+import { earlierBias } from './promotion.js';
+import { carriedBias, checkGates, primaryMetricOf, type GateLimits, type GateReport } from './validation-gates.js';
 
 /** What an evaluate job needs from its worker. */
 export interface EvaluateContext {
@@ -89,7 +90,7 @@ export async function runEvaluateJob(job: EvaluateJob, ctx: EvaluateContext): Pr
   if (!outcome.ok) throw new AppError('validation_failed', outcome.error.message, { details: outcome.error.details });
   const report = outcome.report;
 
-  const gates = checkGates({ id: null, primaryValue: report.primary_metric.value, bias: report.bias }, primary, ctx.limits);
+  const gates = checkGates({ id: null, primaryValue: report.primary_metric.value, bias: carriedBias(report.bias, await earlierBias(db, version.modelName, version.version)) }, primary, ctx.limits);
   const dataset = { id: String(datasetDoc._id), name: datasetDoc.name, version: datasetDoc.version, sha256: datasetDoc.sha256 };
   const result: Omit<EvaluateResult, 'evaluation_id'> = {
     model_name: version.modelName,

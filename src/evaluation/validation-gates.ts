@@ -57,6 +57,27 @@ export function primaryMetricOf(task: string, config: unknown): PrimaryMetric {
   return { name: named, direction: metricDirection(named), threshold: typeof t === 'number' && Number.isFinite(t) ? t : null };
 }
 
+/**
+ * The bias evidence of a version: the newest evaluation's report, plus, for
+ * each sensitive feature an earlier evaluation of the version reported and
+ * the newest did not, the newest earlier report of it (tagged with its
+ * evaluation's id). So a gate cannot be passed by an evaluation that simply
+ * leaves the sensitive features out. `earlier` is newest first.
+ */
+export function carriedBias(newest: BiasSection | null, earlier: ReadonlyArray<{ id: string; bias: BiasSection | null }>): BiasSection | null {
+  const features: Array<BiasSection['features'][number] & { evaluation_id?: string }> = [...(newest?.features ?? [])];
+  const seen = new Set(features.map((f) => f.feature));
+  for (const e of earlier) {
+    for (const f of e.bias?.features ?? []) {
+      if (seen.has(f.feature)) continue;
+      seen.add(f.feature);
+      features.push({ ...f, evaluation_id: e.id });
+    }
+  }
+  if (!newest && features.length === 0) return null;
+  return { ...(newest ?? { positive_label: features[0]?.pos_label ?? null }), features };
+}
+
 /** What the gates read from an evaluation. */
 export interface GateEvidence {
   id: string | null;
@@ -91,7 +112,9 @@ export function checkGates(evidence: GateEvidence | null, primary: PrimaryMetric
         if (bound === null) return;
         const ok = value !== null && (kind === 'min' ? value >= bound : value <= bound);
         const op = kind === 'min' ? '>=' : '<=';
-        checks.push({ gate, feature: f.feature, passed: ok, value, limit: bound, message: `${gate} for '${f.feature}' = ${fmt(value)}, needs ${op} ${bound}` });
+        const from = (f as { evaluation_id?: string }).evaluation_id;
+        const where = from ? ` (from evaluation ${from}: the newest one did not report '${f.feature}')` : '';
+        checks.push({ gate, feature: f.feature, passed: ok, value, limit: bound, message: `${gate} for '${f.feature}' = ${fmt(value)}, needs ${op} ${bound}${where}` });
       };
       limit('disparate_impact_ratio', f.disparate_impact_ratio, limits.minDisparateImpactRatio, 'min');
       limit('demographic_parity_difference', f.demographic_parity_difference, limits.maxDemographicParityDifference, 'max');

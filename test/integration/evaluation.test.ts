@@ -175,6 +175,24 @@ describe('evaluate jobs and validation gates (real Redis and MongoDB)', function
       expect(job.result.bias).to.equal(null);
       expect(job.result.slices).to.deep.equal([]);
     });
+
+    it('keeps failing the bias gate when a newer evaluation leaves the sensitive features out, and gates an alias whatever its case', async () => {
+      const job = await submit({ type: 'evaluate', model_name: 'fair', version: '1', dataset: 'people' });
+      expect(job.state, JSON.stringify(job.error)).to.equal('completed');
+      expect(job.result.bias).to.equal(null);
+      expect(job.result.gates.failed).to.include('disparate_impact_ratio:group');
+      expect(job.result.gates.checks.find((c: any) => c.feature === 'group').message).to.include(`from evaluation ${clf.evaluation_id}`);
+      for (const alias of ['Production', 'PRODUCTION']) {
+        const res = await cluster.request('PUT', `/v1/models/fair/aliases/${alias}`, { version: '1' });
+        expect(res.status, `${alias}: ${JSON.stringify(res.body)}`).to.equal(409);
+        expect(res.body.error.code).to.equal('gate_failed');
+        expect(res.body.error.details.failed).to.include('disparate_impact_ratio:group');
+        expect(res.body.error.details.evaluation_id).to.equal(job.result.evaluation_id);
+      }
+      const reserved = await cluster.request('PUT', '/v1/models/fair/aliases/LaTeSt', { version: '1' });
+      expect(reserved.status).to.equal(400);
+      expect(reserved.body.error.message).to.include('reserved');
+    });
   });
 
   describe('regression', () => {
@@ -208,6 +226,11 @@ describe('evaluate jobs and validation gates (real Redis and MongoDB)', function
         { ...base, version: '9' },
         { ...base, alias: 'canary' },
         { ...base, dataset: 'nowhere' },
+        // name@version names that version or nothing: never the latest
+        { ...base, dataset: 'people@9' },
+        { ...base, dataset: 'people@x' },
+        { ...base, dataset: 'people@1.0' },
+        { ...base, dataset: 'people@0' },
       ]) {
         const res = await post(body);
         expect(res.status, JSON.stringify(body)).to.equal(404);
