@@ -7,11 +7,23 @@ export const nameSchema = z
 
 const hyperparametersSchema = z.record(z.string(), z.unknown());
 
+/**
+ * A version label a train job registers: letters, digits, '.', '_', '+' or
+ * '-', starting with a letter or digit (labels go into headers and URLs: no
+ * spaces, quotes or line breaks), and not all digits, which is what
+ * automatic numbering uses (a label `7` would block version 7).
+ */
+export const VERSION_LABEL_RE = /^[A-Za-z0-9][A-Za-z0-9._+-]{0,63}$/;
+export const versionLabelSchema = z
+  .string()
+  .regex(VERSION_LABEL_RE, "a version label is 1-64 letters, digits, '.', '_', '+' or '-', starting with a letter or digit")
+  .refine((v) => !/^[0-9]+$/.test(v), { message: 'a version label cannot be all digits: numbers are what automatic numbering gives (try v7)' });
+
 /** The `model` block of a job: DESIGN.md's seed config must parse as written. Snake_case on the wire. */
 export const modelConfigSchema = z
   .object({
     type: z.string().min(1),
-    version: z.union([z.string().min(1), z.number()]).transform(String).optional(),
+    version: versionLabelSchema.optional(),
     hyperparameters: hyperparametersSchema.default({}),
     training: z
       .object({
@@ -310,11 +322,13 @@ export const monitorJobSchema = z
   })
   .strict();
 export type MonitorJob = z.infer<typeof monitorJobSchema>;
+/** A monitor job as a client submits it: `tick` is the scheduler's alone (a ticked check counts as a scheduled one). */
+export const monitorRequestSchema = monitorJobSchema.omit({ tick: true });
 
 /** Every job type the cluster runs, with its payload schema. */
 export const JOB_SCHEMAS = {
   train: trainJobSchema,
-  monitor: monitorJobSchema,
+  monitor: monitorRequestSchema,
   tune: tuneJobSchema,
   evaluate: evaluateJobSchema,
   batch_predict: batchPredictJobSchema,
