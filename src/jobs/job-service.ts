@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import { isJobType, JOB_SCHEMAS, JOB_TYPES, type JobType } from '../../queues/job-schemas.js';
@@ -8,6 +8,7 @@ import type { Database } from '../registry/database.js';
 import { isDuplicateKey } from '../registry/database.js';
 import { JOB_STATES } from '../registry/job-record.model.js';
 import { AppError, notFound } from '../utils/app-error.js';
+import { canonicalJson } from '../utils/canonical-json.js';
 import { checkJobLimits, type JobLimits } from './job-limits.js';
 import { markCancelled } from './job-records.js';
 import { toJobView, type JobView } from './job-view.js';
@@ -43,9 +44,11 @@ export class JobService {
 
   /**
    * Validates and queues a job. With an idempotency key, a repeated request
-   * returns the first job instead of queueing another.
+   * returns the first job instead of queueing another. Keys are scoped to
+   * the caller (two callers' equal keys are two keys), and a key is bound to
+   * its body: the same key with a different body is a 422.
    */
-  async submit(body: unknown, idempotencyKey?: string): Promise<{ job: JobView; created: boolean }> {
+  async submit(body: unknown, idempotencyKey?: string, caller = 'anonymous'): Promise<{ job: JobView; created: boolean }> {
     const { db, queues, validators } = this.deps;
     const type = (body as { type?: unknown } | null)?.type;
     if (!isJobType(type)) {
@@ -54,21 +57,22 @@ export class JobService {
     const parsed = JOB_SCHEMAS[type].safeParse(body);
     if (!parsed.success) throw validationError(`${type} job`, parsed.error);
     checkJobLimits(type, parsed.data, this.deps.limits, { poolThreads: this.deps.poolThreads });
-    if (idempotencyKey) {
-      const existing = await this.byIdempotencyKey(idempotencyKey);
+    const idem = idempotencyKey ? { id: `${caller} ${idempotencyKey}`, key: idempotencyKey, bodyHash: createHash('sha256').update(canonicalJson(body)).digest('hex') } : null;
+    if (idem) {
+      const existing = await this.byIdempotencyKey(idem);
       if (existing) return { job: existing, created: false };
     }
     await validators[type]?.(parsed.data);
 
     const id = randomUUID();
-    if (idempotencyKey) {
+    if (idem) {
       try {
-        await db.idempotency.create({ _id: idempotencyKey, jobId: id });
+        await db.idempotency.create({ _id: idem.id, jobId: id, bodyHash: idem.bodyHash });
       } catch (err) {
         if (!isDuplicateKey(err)) throw err;
-        const existing = await this.byIdempotencyKey(idempotencyKey, 20);
+        const existing = await this.byIdempotencyKey(idem, 20);
         if (existing) return { job: existing, created: false };
-        throw new AppError('conflict', `a job with Idempotency-Key '${idempotencyKey}' is being created; retry shortly`);
+        throw new AppError('conflict', `a job with Idempotency-Key '${idem.key}' is being created; retry shortly`);
       }
     }
     const spec = body as Record<string, unknown>;
@@ -89,10 +93,14 @@ export class JobService {
     return { job: toJobView(record.toObject()), created: true };
   }
 
-  private async byIdempotencyKey(key: string, waitTries = 0): Promise<JobView | null> {
+  /** The job a caller's key already made, if any; a key used with another body is a 422. */
+  private async byIdempotencyKey(idem: { id: string; key: string; bodyHash: string }, waitTries = 0): Promise<JobView | null> {
     for (let i = 0; ; i++) {
-      const entry = await this.deps.db.idempotency.findById(key).lean();
+      const entry = await this.deps.db.idempotency.findById(idem.id).lean();
       if (entry) {
+        if (entry.bodyHash && entry.bodyHash !== idem.bodyHash) {
+          throw new AppError('idempotency_key_reused', `Idempotency-Key '${idem.key}' was used for a different job body; use a new key for a new job`);
+        }
         const job = await this.deps.db.jobs.findById(entry.jobId).lean();
         if (job) return toJobView(job);
       }

@@ -6,7 +6,7 @@ import { datasetModel, type DatasetDoc } from './dataset.model.js';
 import { driftReportModel, type DriftReportDoc } from './drift-report.model.js';
 import { evaluationModel, type EvaluationDoc } from './evaluation.model.js';
 import { GridFsArtifactStore } from './gridfs-artifact-store.js';
-import { idempotencyModel, jobRecordModel, type JobRecordDoc } from './job-record.model.js';
+import { idempotencyModel, jobRecordModel, type IdempotencyDoc, type JobRecordDoc } from './job-record.model.js';
 import { metricSampleModel, type MetricSampleDoc } from './metric-sample.model.js';
 import { modelAliasModel, type ModelAliasDoc } from './model-alias.model.js';
 import { modelVersionModel, type ModelVersionDoc } from './model-version.model.js';
@@ -25,7 +25,7 @@ export interface Database {
   aliasHistory: Model<AliasHistoryDoc>;
   evaluations: Model<EvaluationDoc>;
   jobs: Model<JobRecordDoc>;
-  idempotency: Model<{ _id: string; jobId: string }>;
+  idempotency: Model<IdempotencyDoc>;
   queueHealth: Model<QueueHealthDoc>;
   predictionLog: Model<PredictionBucket>;
   predictionFeedback: Model<PredictionFeedbackDoc>;

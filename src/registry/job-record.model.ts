@@ -32,12 +32,18 @@ export function jobRecordModel(conn: Connection): Model<JobRecordDoc> {
   return (conn.models.JobRecord as Model<JobRecordDoc>) ?? conn.model<JobRecordDoc>('JobRecord', jobRecordSchema);
 }
 
-/** Idempotency-Key -> job id; the key is the _id, so the first writer wins. */
+/** (caller, Idempotency-Key) -> job id and the sha256 of the body it came with; the pair is the _id, so the first writer wins. */
 const idempotencySchema = new Schema(
-  { _id: { type: String, required: true }, jobId: { type: String, required: true } },
+  { _id: { type: String, required: true }, jobId: { type: String, required: true }, bodyHash: { type: String, default: null } },
   { timestamps: true, collection: 'idempotency_keys' },
 );
 
-export function idempotencyModel(conn: Connection): Model<{ _id: string; jobId: string }> {
-  return (conn.models.IdempotencyKey as Model<{ _id: string; jobId: string }>) ?? conn.model('IdempotencyKey', idempotencySchema);
+export interface IdempotencyDoc {
+  _id: string;
+  jobId: string;
+  bodyHash?: string | null;
+}
+
+export function idempotencyModel(conn: Connection): Model<IdempotencyDoc> {
+  return (conn.models.IdempotencyKey as Model<IdempotencyDoc>) ?? conn.model('IdempotencyKey', idempotencySchema);
 }

@@ -1,5 +1,5 @@
 import { LRUCache } from 'lru-cache';
-import { instanceKey } from './canonical-key.js';
+import { instanceKey } from '../utils/canonical-json.js';
 
 /** One instance's answer, as cached. */
 export interface CachedPrediction {

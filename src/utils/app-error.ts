@@ -11,6 +11,7 @@ export const ERROR_STATUS = {
   gate_failed: 409,
   payload_too_large: 413,
   unsupported_media_type: 415,
+  idempotency_key_reused: 422,
   not_ready: 503,
   internal: 500,
 } as const;

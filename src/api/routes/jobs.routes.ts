@@ -2,7 +2,7 @@ import express, { Router } from 'express';
 import { parse as parseYaml } from 'yaml';
 import { jobQuerySchema } from '../../jobs/job-service.js';
 import { AppError } from '../../utils/app-error.js';
-import { requireRole } from '../auth.js';
+import { callerOf, requireRole } from '../auth.js';
 import { checkBodyDepth, checkValueDepth, requireBody } from '../body-parsers.js';
 import type { ApiDeps } from '../deps.js';
 
@@ -37,7 +37,7 @@ export function jobRoutes(deps: ApiDeps): Router {
     else throw new AppError('unsupported_media_type', `send the job as application/json or application/yaml; got '${req.get('content-type') ?? 'no content type'}'`);
     const key = req.get('idempotency-key') ?? undefined;
     if (key !== undefined && (key.length < 1 || key.length > 200)) throw new AppError('validation_failed', 'Idempotency-Key must be 1-200 characters');
-    const { job, created } = await jobs.submit(body, key);
+    const { job, created } = await jobs.submit(body, key, callerOf(config, req).who);
     if (!created) res.set('Idempotent-Replayed', 'true');
     res.status(202).location(`/v1/jobs/${job.id}`).json(job);
   });

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { canonicalJson, instanceKey } from '../../../src/serving/canonical-key.js';
+import { canonicalJson, instanceKey } from '../../../src/utils/canonical-json.js';
 
 describe('canonical instance keys', () => {
   it('gives the same key whatever the order of the keys, at every level', () => {
