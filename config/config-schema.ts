@@ -53,6 +53,11 @@ const monitoringSchema = z.object({
   webhookBackoffMs: positiveInt,
   /** a webhook POST taking longer than this counts as failed */
   webhookTimeoutMs: positiveInt,
+  /**
+   * signs every webhook body (Standard Webhooks: webhook-id, webhook-timestamp,
+   * webhook-signature `v1,<base64 HMAC-SHA256>`); `whsec_<base64>` or any string of 16+ characters
+   */
+  webhookSecret: z.string().min(16, 'a webhook secret needs at least 16 characters').nullable(),
 });
 
 /**

@@ -76,6 +76,7 @@ export const DEFAULTS: Config = {
     webhookAttempts: 5,
     webhookBackoffMs: 1000,
     webhookTimeoutMs: 5000,
+    webhookSecret: null,
   },
   serving: {
     batchWaitMs: 2,

@@ -28,6 +28,7 @@ const ENV_KEYS: Record<string, string> = {
   MAX_PREDICT_INSTANCES: 'api.maxPredictInstances',
   BULL_BOARD_USER: 'api.bullBoard.user',
   BULL_BOARD_PASSWORD: 'api.bullBoard.password',
+  MONITORING_WEBHOOK_SECRET: 'monitoring.webhookSecret',
   REDIS_URL: 'redis.url',
   QUEUE_PREFIX: 'redis.prefix',
   MONGO_URL: 'mongo.url',

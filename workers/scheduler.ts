@@ -43,7 +43,7 @@ async function main(): Promise<void> {
   const alerts = new AlertService(db, {
     logger,
     webhooks: m.webhooks,
-    enqueueDelivery: directDelivery(db, { attempts: m.webhookAttempts, backoffMs: m.webhookBackoffMs, timeoutMs: m.webhookTimeoutMs, logger }),
+    enqueueDelivery: directDelivery(db, { attempts: m.webhookAttempts, backoffMs: m.webhookBackoffMs, timeoutMs: m.webhookTimeoutMs, logger, secret: m.webhookSecret }),
     retentionDays: m.retentionDays,
   });
   // a scheduler that starts before its workers gives them the rule's grace period

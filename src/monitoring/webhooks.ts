@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import type { Queue } from 'bullmq';
 import { Types } from 'mongoose';
 import type { Database } from '../registry/database.js';
@@ -41,13 +42,13 @@ export function webhookEnqueuer(queue: Queue, options: { attempts: number; backo
  * background: for alerts about missing workers, whose queued deliveries
  * would wait for the very workers that are gone.
  */
-export function directDelivery(db: Database, options: { attempts: number; backoffMs: number; timeoutMs: number; logger: Logger }): DeliveryEnqueuer {
+export function directDelivery(db: Database, options: { attempts: number; backoffMs: number; timeoutMs: number; logger: Logger; secret?: string | null }): DeliveryEnqueuer {
   return async (alertId, url, index) => {
     const job: WebhookJob = { type: 'alert_webhook', alert_id: alertId, url, index };
     void (async () => {
       for (let attempt = 1; attempt <= options.attempts; attempt++) {
         try {
-          await deliverWebhook(db, job, { timeoutMs: options.timeoutMs, finalAttempt: attempt === options.attempts, logger: options.logger });
+          await deliverWebhook(db, job, { timeoutMs: options.timeoutMs, finalAttempt: attempt === options.attempts, logger: options.logger, secret: options.secret });
           return;
         } catch {
           if (attempt < options.attempts) await new Promise((r) => setTimeout(r, options.backoffMs * 2 ** (attempt - 1)).unref());
@@ -58,15 +59,29 @@ export function directDelivery(db: Database, options: { attempts: number; backof
 }
 
 /**
+ * Standard Webhooks signing (standardwebhooks.com): the signature is
+ * `v1,` + base64 HMAC-SHA256 over `<id>.<timestamp>.<body>`, keyed with the
+ * secret's bytes (`whsec_<base64>` decoded, else the string as UTF-8).
+ */
+export function webhookSignatureHeaders(secret: string, id: string, body: string, at = new Date()): Record<string, string> {
+  const key = secret.startsWith('whsec_') ? Buffer.from(secret.slice(6), 'base64') : Buffer.from(secret, 'utf8');
+  const timestamp = String(Math.floor(at.getTime() / 1000));
+  const signature = createHmac('sha256', key).update(`${id}.${timestamp}.${body}`).digest('base64');
+  return { 'webhook-id': id, 'webhook-timestamp': timestamp, 'webhook-signature': `v1,${signature}` };
+}
+
+/**
  * POSTs the alert to one URL, once: a delivery already marked delivered is
  * skipped (a retried or duplicated job). Non-2xx answers and timeouts throw,
  * so BullMQ retries; the last attempt marks the delivery failed. Receivers
- * can also deduplicate on the `Idempotency-Key` header.
+ * can also deduplicate on the `Idempotency-Key` header. Redirects are not
+ * followed (a 3xx is a failed delivery: the body never goes where it was not
+ * configured to go); with `secret`, the body is signed.
  */
 export async function deliverWebhook(
   db: Database,
   job: WebhookJob,
-  options: { timeoutMs: number; finalAttempt: boolean; logger: Logger },
+  options: { timeoutMs: number; finalAttempt: boolean; logger: Logger; secret?: string | null },
 ): Promise<{ delivered: boolean; skipped?: string; status?: number }> {
   const alert = await db.alerts.findById(new Types.ObjectId(job.alert_id)).lean<AlertDoc>();
   const delivery = alert?.deliveries?.[job.index];
@@ -76,6 +91,7 @@ export async function deliverWebhook(
   const path = `deliveries.${job.index}`;
   let status: number | undefined;
   try {
+    const body = JSON.stringify(payload);
     const res = await fetch(job.url, {
       method: 'POST',
       headers: {
@@ -83,12 +99,15 @@ export async function deliverWebhook(
         'user-agent': 'trainyard-alerts',
         'idempotency-key': `alert-${job.alert_id}`,
         'x-trainyard-event': payload.event,
+        ...(options.secret ? webhookSignatureHeaders(options.secret, `alert-${job.alert_id}`, body) : {}),
       },
-      body: JSON.stringify(payload),
+      body,
+      redirect: 'manual',
       signal: AbortSignal.timeout(options.timeoutMs),
     });
     status = res.status;
     await res.arrayBuffer().catch(() => undefined);
+    if (res.status >= 300 && res.status < 400) throw new Error(`webhook ${job.url} answered ${res.status} (redirect to ${res.headers.get('location') ?? 'nowhere'}): redirects are not followed`);
     if (!res.ok) throw new Error(`webhook ${job.url} answered ${res.status}`);
   } catch (err) {
     const message = (err as Error).message ?? String(err);

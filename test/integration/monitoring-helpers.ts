@@ -21,6 +21,8 @@ export async function waitFor<T>(what: string, check: () => Promise<T | null | u
 /** One request the webhook receiver got, and what it answered. */
 export interface Hook {
   body: any;
+  /** the body's bytes as text, as they were signed */
+  raw: string;
   headers: Record<string, string | string[] | undefined>;
   status: number;
 }
@@ -48,7 +50,7 @@ export class WebhookReceiver {
         } catch {
           // keep the text
         }
-        this.hooks.push({ body, headers: req.headers, status });
+        this.hooks.push({ body, raw: text, headers: req.headers, status });
         res.writeHead(status).end();
       });
     });

@@ -51,7 +51,7 @@ export function monitoringProcessor(deps: { db: Database; queues: JobQueues; log
           throw err;
         }
       case 'alert_webhook':
-        return deliverWebhook(db, job, { timeoutMs: m.webhookTimeoutMs, finalAttempt: bull.attemptsMade + 1 >= (bull.opts.attempts ?? 1), logger });
+        return deliverWebhook(db, job, { timeoutMs: m.webhookTimeoutMs, finalAttempt: bull.attemptsMade + 1 >= (bull.opts.attempts ?? 1), logger, secret: m.webhookSecret });
     }
   });
 }
