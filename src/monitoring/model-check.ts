@@ -46,6 +46,8 @@ export interface CheckResult {
   share_drifted: number | null;
   drifted_features: string[];
   prediction_drifted: boolean | null;
+  /** the drift rule that fired, null without drift */
+  drift_rule: DriftRule | null;
   target_drifted: boolean | null;
   performance: { metric: string; value: number | null; threshold: number | null; breached: boolean } | null;
   /** false when another run already stored the report for this run key (it did the alerting) */
@@ -123,6 +125,21 @@ function storable<T>(v: T): T {
   return JSON.parse(JSON.stringify(v, (_k, x) => (typeof x === 'number' && !Number.isFinite(x) ? null : x))) as T;
 }
 
+/** Which drift rule fired: `share` (the drifted share of features reached drift_share) or `feature_and_prediction`. */
+export type DriftRule = 'share' | 'feature_and_prediction';
+
+/**
+ * The drift rule: at least one feature past the PSI threshold, and either
+ * the drifted share of the features at least `driftShare`, or the model's
+ * predictions drifted too (two features far off and drifted predictions
+ * mean drift even among many features). Null: no drift.
+ */
+export function driftRule(nDrifted: number, shareDrifted: number, predictionDrifted: boolean, driftShare: number): DriftRule | null {
+  if (nDrifted === 0) return null;
+  if (shareDrifted >= driftShare) return 'share';
+  return predictionDrifted ? 'feature_and_prediction' : null;
+}
+
 /**
  * One drift and live-performance check of a model: the watched version's
  * recent logged predictions against its reference profile (inputs,
@@ -145,6 +162,7 @@ export async function runModelCheck(ctx: MonitoringContext, run: CheckRun, now =
     share_drifted: null,
     drifted_features: [],
     prediction_drifted: null,
+    drift_rule: null,
     target_drifted: null,
     performance: null,
     stored: false,
@@ -161,17 +179,19 @@ export async function runModelCheck(ctx: MonitoringContext, run: CheckRun, now =
   let prediction: FeatureDrift | null = null;
   let target: FeatureDrift | null = null;
   let share: number | null = null;
+  let rule: DriftRule | null = null;
   if (!reference) status = 'no_reference';
   else if (rows.length < config.monitoring.minWindowRows) status = 'insufficient_data';
   else {
     const report = driftReport(reference.features, columnsFor(reference.features, (f) => rows.map((r) => inputValue(r.input, f))), options);
     features = report.features;
     share = report.share_drifted;
-    status = report.n_drifted > 0 && report.share_drifted >= limits.driftShare ? 'drift' : 'ok';
     if (reference.prediction) prediction = driftReport(reference.prediction, columnsFor(reference.prediction, () => rows.map((r) => r.prediction)), options).features[0];
     if (reference.target && labeled.length >= config.monitoring.minLabeledRows) {
       target = driftReport(reference.target, columnsFor(reference.target, () => labeled.map((r) => r.label)), options).features[0];
     }
+    rule = driftRule(report.n_drifted, report.share_drifted, prediction?.drifted === true, limits.driftShare);
+    status = rule ? 'drift' : 'ok';
   }
 
   let live: LiveMetrics | null = null;
@@ -207,6 +227,7 @@ export async function runModelCheck(ctx: MonitoringContext, run: CheckRun, now =
         nDrifted: driftedFeatures.length,
         shareDrifted: share,
         drifted: status === 'drift',
+        driftRule: rule,
         features,
         prediction,
         target,
@@ -246,10 +267,22 @@ export async function runModelCheck(ctx: MonitoringContext, run: CheckRun, now =
         subject: run.modelName,
         modelName: run.modelName,
         severity: 'warning',
-        message: `inputs of model '${run.modelName}' v${doc.version} drifted: ${driftedFeatures.length} of ${features.length} features (${driftedFeatures.join(', ')}) have PSI above ${limits.psi}`,
+        message:
+          `inputs of model '${run.modelName}' v${doc.version} drifted: ${driftedFeatures.length} of ${features.length} features (${driftedFeatures.join(', ')}) have PSI above ${limits.psi}` +
+          (rule === 'feature_and_prediction' ? `, and so do its predictions (PSI ${prediction!.psi!.toFixed(3)})` : `, a share of at least ${limits.driftShare}`),
         value: share,
         threshold: limits.driftShare,
-        details: { version: doc.version, drifted_features: driftedFeatures, n_features: features.length, psi_threshold: limits.psi, window_rows: rows.length, report_id: reportId },
+        details: {
+          version: doc.version,
+          rule,
+          drifted_features: driftedFeatures,
+          n_features: features.length,
+          psi_threshold: limits.psi,
+          prediction_drifted: prediction?.drifted ?? null,
+          prediction_psi: prediction ? finiteOrNull(prediction.psi) : null,
+          window_rows: rows.length,
+          report_id: reportId,
+        },
       },
       now,
     );
@@ -284,6 +317,7 @@ export async function runModelCheck(ctx: MonitoringContext, run: CheckRun, now =
     share_drifted: share,
     drifted_features: driftedFeatures,
     prediction_drifted: prediction ? prediction.drifted : null,
+    drift_rule: rule,
     target_drifted: target ? target.drifted : null,
     performance: performance ? { metric: performance.metric, value: performance.value, threshold: limits.performance, breached } : null,
     stored: true,
@@ -309,6 +343,7 @@ function summaryOf(r: DriftReportDoc): CheckResult {
     share_drifted: r.shareDrifted ?? null,
     drifted_features: features.filter((f) => f.drifted).map((f) => f.feature),
     prediction_drifted: (r.prediction as { drifted?: boolean } | null)?.drifted ?? null,
+    drift_rule: (r.driftRule as DriftRule | null | undefined) ?? null,
     target_drifted: (r.target as { drifted?: boolean } | null)?.drifted ?? null,
     performance: perf ? { metric: perf.metric, value: perf.value, threshold: perf.threshold, breached: perf.breached } : null,
     stored: false,

@@ -27,6 +27,8 @@ const driftReportSchema = new Schema(
     nDrifted: { type: Number, default: 0 },
     shareDrifted: { type: Number, default: null },
     drifted: { type: Boolean, default: false },
+    /** the drift rule that fired (share, feature_and_prediction), null without drift */
+    driftRule: { type: String, default: null },
     /** per feature: psi, js_distance, ks/chi-square statistic and p-value, wasserstein, drifted */
     features: { type: [Schema.Types.Mixed], default: [] },
     prediction: { type: Schema.Types.Mixed, default: null },
