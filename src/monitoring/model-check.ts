@@ -241,6 +241,11 @@ export async function runModelCheck(ctx: MonitoringContext, run: CheckRun, now =
     const existing = await db.driftReports.findOne({ modelName: run.modelName, runKey: run.runKey }).lean<DriftReportDoc>();
     return { ...summaryOf(existing!), stored: false };
   }
+  // what /metrics shows per model, on the model's own record (one query per scrape for all models)
+  const latest: Record<string, unknown> = {};
+  if (share !== null) latest.latestDrift = { version: doc.version, share, at: now };
+  if (live && finiteOrNull(live.value) !== null) latest.latestLive = { version: doc.version, metric: live.metric, value: live.value, at: now };
+  if (Object.keys(latest).length) await db.registeredModels.updateOne({ name: run.modelName }, { $set: latest });
   if (live) {
     await db.metricSamples
       .create(

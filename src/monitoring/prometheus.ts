@@ -64,20 +64,16 @@ async function read(s: MetricsSource | null): Promise<Snapshot | null> {
   const { db, queues } = s;
   try {
     const now = Date.now();
-    const models = await db.registeredModels.find().select({ name: 1 }).limit(1000).lean();
-    const perModel = await Promise.all(
-      models.map(async (m) => {
-        const [r, p] = await Promise.all([
-          db.driftReports.findOne({ modelName: m.name, status: { $in: ['ok', 'drift'] } }).sort({ at: -1 }).select({ version: 1, shareDrifted: 1 }).lean(),
-          db.metricSamples.findOne({ kind: 'performance', subject: m.name }).sort({ at: -1 }).lean(),
-        ]);
-        const v = (p?.values ?? {}) as Record<string, unknown>;
-        return {
-          drift: r && num(r.shareDrifted) !== null ? { model: m.name, version: r.version, share: num(r.shareDrifted)! } : null,
-          live: p && typeof v.metric === 'string' && num(v.value) !== null ? { model: m.name, version: p.version ?? '', metric: v.metric, value: num(v.value)! } : null,
-        };
-      }),
-    );
+    // the latest drift and live metric of every model sit on its record (written by its checks): one query, whatever the number of models
+    const models = await db.registeredModels.find().select({ name: 1, latestDrift: 1, latestLive: 1 }).limit(10_000).lean();
+    const drift: Snapshot['drift'] = [];
+    const live: Snapshot['live'] = [];
+    for (const m of models) {
+      const d = m.latestDrift as { version?: unknown; share?: unknown } | null;
+      if (d && num(d.share) !== null) drift.push({ model: m.name, version: String(d.version ?? ''), share: num(d.share)! });
+      const l = m.latestLive as { version?: unknown; metric?: unknown; value?: unknown } | null;
+      if (l && typeof l.metric === 'string' && num(l.value) !== null) live.push({ model: m.name, version: String(l.version ?? ''), metric: l.metric, value: num(l.value)! });
+    }
     const [queueNow, queueSeries, processes, alerts] = await Promise.all([
       Promise.all(queues.all().map((q) => readQueue(q, now))),
       latestByKind(db, 'queue', new Date(now - 86_400_000)),
@@ -89,8 +85,8 @@ async function read(s: MetricsSource | null): Promise<Snapshot | null> {
       queueSeries,
       processes,
       alerts: alerts.map((a) => ({ rule: a.rule, severity: a.severity })),
-      drift: perModel.flatMap((x) => (x.drift ? [x.drift] : [])),
-      live: perModel.flatMap((x) => (x.live ? [x.live] : [])),
+      drift,
+      live,
     };
   } catch (err) {
     s.logger.warn({ err }, 'could not collect the cluster metrics');

@@ -17,6 +17,10 @@ const registeredModelSchema = new Schema(
     lastFeedbackAt: { type: Date, default: null },
     /** when the last scheduled check started reading; a tick skips a model with nothing newer */
     lastScheduledCheckAt: { type: Date, default: null },
+    /** the latest drift check's result `{version, share, at}`, kept here so /metrics reads every model in one query */
+    latestDrift: { type: Schema.Types.Mixed, default: null },
+    /** the latest live metric `{version, metric, value, at}` from labelled predictions, for /metrics */
+    latestLive: { type: Schema.Types.Mixed, default: null },
   },
   { timestamps: true, collection: 'registered_models' },
 );
