@@ -88,6 +88,8 @@ export const configSchema = z.object({
     bullBoard: z.object({ user: z.string().optional(), password: z.string().optional() }),
     /** most instances in one predict request; more gets 413 */
     maxPredictInstances: positiveInt,
+    /** when set, GET /metrics needs this key (or any API key); unset, /metrics is open */
+    metricsKey: z.string().min(16, 'the metrics key needs at least 16 characters').nullable(),
     /** API processes behind one port (Node cluster, `npm run start:api`); 1 runs the API in-process */
     processes: positiveInt,
   }),

@@ -15,6 +15,7 @@ export const DEFAULTS: Config = {
     apiKeys: [],
     bullBoard: {},
     maxPredictInstances: 1000,
+    metricsKey: null,
     processes: 1,
   },
   redis: { url: 'redis://127.0.0.1:6379', prefix: 'trainyard' },

@@ -26,6 +26,7 @@ const ENV_KEYS: Record<string, string> = {
   JSON_LIMIT: 'api.jsonLimit',
   UPLOAD_LIMIT: 'api.uploadLimit',
   MAX_PREDICT_INSTANCES: 'api.maxPredictInstances',
+  METRICS_KEY: 'api.metricsKey',
   BULL_BOARD_USER: 'api.bullBoard.user',
   BULL_BOARD_PASSWORD: 'api.bullBoard.password',
   MONITORING_WEBHOOK_SECRET: 'monitoring.webhookSecret',

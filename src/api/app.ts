@@ -3,7 +3,7 @@ import type { Duplex } from 'node:stream';
 import express, { type Express } from 'express';
 import { collectDefaultMetrics, register } from 'prom-client';
 import { registerClusterMetrics } from '../monitoring/prometheus.js';
-import { authEnabled, requireBoardAccess } from './auth.js';
+import { authEnabled, requireBoardAccess, requireMetricsKey } from './auth.js';
 import { bullBoardApp } from './bull-board.js';
 import type { ApiDeps } from './deps.js';
 import { errorHandler, notFoundHandler } from './errors.js';
@@ -85,7 +85,8 @@ export function createApp(deps: ApiDeps, predict = predictRoute(deps).route): Ex
   // The predict hot path first, ahead of every other layer (createApiServer serves it before Express when it can).
   app.post('/v1/models/:name/predict', predict);
   app.use(healthRoutes(deps));
-  app.get('/metrics', async (_req, res) => {
+  const metricsGuard = requireMetricsKey(deps.config);
+  app.get('/metrics', ...(metricsGuard ? [metricsGuard] : []), async (_req, res) => {
     res.set('Content-Type', register.contentType).send(await register.metrics());
   });
   mountApp(app, '/admin/queues', requireBoardAccess(deps.config), bullBoardApp(deps.queues, '/admin/queues'));

@@ -80,6 +80,21 @@ export function requireRole(config: Config, role: Role) {
 }
 
 /**
+ * GET /metrics's guard when `api.metrics_key` is set: that key (for the
+ * scraper: `Authorization: Bearer KEY` or `X-API-Key`) or any API key. Unset,
+ * /metrics is open and this returns null (nothing to mount).
+ */
+export function requireMetricsKey(config: Config) {
+  const metricsKey = config.api.metricsKey;
+  if (!metricsKey) return null;
+  return guardedBy((req: Request, _res: Response, next: NextFunction): void => {
+    const key = presentedKey(req.headers);
+    if (key && (safeEqual(key, metricsKey) || roleOf(config, key) !== undefined)) return next();
+    next(new AppError('unauthorized', key ? 'invalid metrics key' : 'GET /metrics needs the metrics key (api.metrics_key): send Authorization: Bearer <key>'));
+  }, 'viewer');
+}
+
+/**
  * Bull Board's guard: an admin API key (header, or as the basic-auth
  * password), or the configured Bull Board user and password. Browsers get a
  * basic-auth prompt.
