@@ -189,6 +189,8 @@ export const configSchema = z.object({
     inlineMaxMicros: z.coerce.number().min(0),
     /** fitted models kept in memory per API process */
     loadedModels: positiveInt,
+    /** bytes the prediction caches of all loaded versions share per API process (least recently used answers go first) */
+    cacheMaxBytes: positiveInt,
     /** how long a model name / alias -> version lookup is reused before asking MongoDB again */
     resolveTtlMs: z.coerce.number().int().min(0),
     /** share of predictions logged to MongoDB (prediction_log): 1 logs all, 0 none */

@@ -85,6 +85,7 @@ export const DEFAULTS: Config = {
     poolThreads: Math.max(1, Math.min(2, os.availableParallelism() - 1)),
     inlineMaxMicros: 1000,
     loadedModels: 32,
+    cacheMaxBytes: 64 * 1024 * 1024,
     resolveTtlMs: 1000,
     logSampleRate: 1,
     logFlushMs: 500,

@@ -51,6 +51,7 @@ const ENV_KEYS: Record<string, string> = {
   SERVING_POOL_THREADS: 'serving.poolThreads',
   SERVING_INLINE_MAX_MICROS: 'serving.inlineMaxMicros',
   SERVING_LOADED_MODELS: 'serving.loadedModels',
+  SERVING_CACHE_MAX_BYTES: 'serving.cacheMaxBytes',
   SERVING_RESOLVE_TTL_MS: 'serving.resolveTtlMs',
   PREDICTION_LOG_SAMPLE_RATE: 'serving.logSampleRate',
   PREDICTION_LOG_FLUSH_MS: 'serving.logFlushMs',

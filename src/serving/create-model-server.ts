@@ -26,6 +26,7 @@ export async function createModelServer(deps: { config: Config; db: Database; re
   const models = new ModelServer(db, {
     maxInstances: config.api.maxPredictInstances,
     loadedModels: s.loadedModels,
+    cacheMaxBytes: s.cacheMaxBytes,
     batchWaitMs: s.batchWaitMs,
     batchIdleFlush: s.batchIdleFlush,
     inlineMaxMicros: s.inlineMaxMicros,

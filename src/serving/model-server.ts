@@ -11,7 +11,7 @@ import { MicroBatcher } from './micro-batcher.js';
 import { PredictCost } from './predict-cost.js';
 import { runWithModel, type PredictPool } from './predict-pool.js';
 import type { PredictOutcome, WorkError } from './predict-work.js';
-import { PredictionCache, type CachedPrediction } from './prediction-cache.js';
+import { PredictionCacheStore, type CachedPrediction, type PredictionCache } from './prediction-cache.js';
 import type { PredictionLogger } from './prediction-logger.js';
 import { predictRecords } from './table-predict.js';
 
@@ -83,6 +83,11 @@ export interface ModelServerOptions {
    */
   loadedModels?: number;
   /**
+   * Bytes all loaded versions' prediction caches share (serving.cache_max_bytes).
+   * @defaultValue 67108864
+   */
+  cacheMaxBytes?: number;
+  /**
    * Longest a single-instance request waits to share a batch (ms).
    * @defaultValue 2
    */
@@ -118,13 +123,15 @@ export interface ModelServerOptions {
  * Answers predictions. Fitted pipelines live in an LRU keyed by version and
  * artifact hash, so a hot model never re-reads GridFS; each loaded version
  * has its prediction cache (LRU of `serving.cache_size` answers by canonical
- * input hash) and its micro-batcher (concurrent single-instance requests
+ * input hash, all versions' answers within one byte budget) and its micro-batcher (concurrent single-instance requests
  * share one predict call of up to `serving.batch_size` rows). A prediction
  * runs inline when it is cheap and in the thread pool when it is not, judged
  * by the model's measured cost.
  */
 export class ModelServer {
   private readonly loaded: LRUCache<string, Loaded>;
+  /** the byte budget every loaded version's prediction cache shares */
+  readonly cacheStore: PredictionCacheStore;
   private readonly loading = new Map<string, Promise<Loaded>>();
   private readonly resolved = new Map<string, { at: number; doc: Promise<ModelVersionDoc>; modelName: string }>();
   private readonly pool: PredictPool | null;
@@ -138,7 +145,9 @@ export class ModelServer {
     private readonly db: Database,
     private readonly options: ModelServerOptions,
   ) {
-    this.loaded = new LRUCache({ max: options.loadedModels ?? 32 });
+    // an unloaded version's cached answers go with it
+    this.loaded = new LRUCache({ max: options.loadedModels ?? 32, dispose: (entry) => entry.cache.clear() });
+    this.cacheStore = new PredictionCacheStore(options.cacheMaxBytes ?? 64 * 1024 * 1024);
     this.pool = options.pool ?? null;
     this.log = options.predictionLog ?? null;
     this.inlineMaxMicros = options.inlineMaxMicros ?? 1000;
@@ -201,7 +210,7 @@ export class ModelServer {
       pipeline,
       doc,
       classes: pipeline.classes,
-      cache: new PredictionCache(cacheSize),
+      cache: this.cacheStore.cache(cacheSize),
       cost: new PredictCost(),
       batcher: new MicroBatcher((items) => this.predictBatch(entry, items), {
         maxBatch: batchSize,

@@ -62,6 +62,16 @@ describe('ModelServer', function () {
     expect((await server.predict('m', { instances: [instance(1)] })).cached).to.equal(false);
   });
 
+  it('keeps every cached answer within serving.cache_max_bytes, however large cache_size is', async () => {
+    const store = new MemoryArtifactStore();
+    const server = serverFor(store, await storeVersion(store, pipeline, { serving: { batch_size: 8, cache_size: 100_000 } }), { cacheMaxBytes: 4000 });
+    for (let x = 0; x < 200; x++) await server.predict('m', { instances: [instance(x)] });
+    expect(server.cacheStore.bytes).to.be.at.most(4000);
+    expect(server.cacheStore.entries).to.be.above(0);
+    expect((await server.predict('m', { instances: [instance(199)] })).cached).to.equal(true);
+    expect((await server.predict('m', { instances: [instance(0)] })).cached).to.equal(false);
+  });
+
   it('gathers concurrent single-instance requests into fewer predict calls, each answered on its own', async () => {
     const store = new MemoryArtifactStore();
     const server = serverFor(store, await storeVersion(store, pipeline, { serving: { batch_size: 8, cache_size: 0 } }), { batchWaitMs: 20 });
