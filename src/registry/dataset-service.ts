@@ -1,6 +1,7 @@
 import { mongo } from 'mongoose';
 import { parseCsv, toCsv } from '../ml/data/csv.js';
-import { describeColumns, type Table } from '../ml/data/table.js';
+import { CsvDescriber } from '../ml/data/csv-describer.js';
+import { describeColumns, type ColumnKind, type Table } from '../ml/data/table.js';
 import { AppError, notFound } from '../utils/app-error.js';
 import type { Database } from './database.js';
 import { isDuplicateKey } from './database.js';
@@ -93,6 +94,52 @@ export async function saveDataset(db: Database, name: string, table: Table, csvT
   const bytes = Buffer.from(csvText ?? toCsv(table));
   const info = await db.artifacts.put(`${name}.csv`, bytes, { kind: 'dataset', name });
   return insertDatasetVersion(db, name, { rowCount: table.rowCount, columns: describeColumns(table) }, info, source);
+}
+
+/**
+ * Stores a CSV arriving in pieces as a new version of a dataset without ever
+ * holding the file: each piece is checked (header, ragged rows, declared
+ * kinds, the column and row limits) and then written to GridFS, which
+ * hashes it on the way. Any failure (bad data, a limit, the client gone)
+ * aborts the write, leaving nothing behind. `name` is asked for at the end
+ * (a multipart upload may send its name field after the file).
+ */
+export async function saveCsvStream(
+  db: Database,
+  chunks: AsyncIterable<string>,
+  options: { name: () => string | Promise<string>; schema?: Record<string, ColumnKind>; limits: DatasetLimits; source?: Record<string, unknown> },
+): Promise<DatasetDoc> {
+  const describer = new CsvDescriber({ schema: options.schema });
+  const { limits } = options;
+  // the column limit is checked on the header's raw text, before the parser builds anything for a line of any width
+  let inHeader = true;
+  let quoted = false;
+  let columns = 1;
+  async function* checked(): AsyncGenerator<string> {
+    for await (const chunk of chunks) {
+      for (let i = 0; inHeader && i < chunk.length; i++) {
+        const c = chunk.charCodeAt(i);
+        if (c === 34) quoted = !quoted;
+        else if (!quoted && c === 44) {
+          if (++columns > limits.datasetColumns) throw datasetTooBig('columns', columns, limits.datasetColumns);
+        } else if (!quoted && c === 10) inHeader = false;
+      }
+      describer.push(chunk);
+      if (describer.rowCount > limits.datasetRows) throw datasetTooBig('rows', describer.rowCount, limits.datasetRows);
+      yield chunk;
+    }
+  }
+  const info = await db.artifacts.put('upload.csv', checked(), { kind: 'dataset' });
+  try {
+    const shape = describer.end();
+    if (shape.rowCount > limits.datasetRows) throw datasetTooBig('rows', shape.rowCount, limits.datasetRows);
+    const name = checkDatasetName(await options.name());
+    if (shape.rowCount === 0) throw new AppError('validation_failed', `dataset '${name}' is empty: it needs at least one data row`);
+    return await insertDatasetVersion(db, name, { rowCount: shape.rowCount, columns: shape.columns.map((c) => ({ name: c.name, type: c.kind })) }, info, options.source ?? { kind: 'upload' });
+  } catch (err) {
+    await db.artifacts.delete(info.id);
+    throw err;
+  }
 }
 
 /** Registers already-stored CSV bytes (a streamed write) as a new dataset version. */

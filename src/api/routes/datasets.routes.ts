@@ -1,9 +1,9 @@
+import type { Readable } from 'node:stream';
 import busboy from 'busboy';
-import express, { Router, type Request } from 'express';
+import { Router, type Request } from 'express';
 import { z } from 'zod';
-import { parseCsv } from '../../ml/data/csv.js';
 import { tableFromRecords, type ColumnKind } from '../../ml/data/table.js';
-import { checkCsvShape, checkDatasetName, checkTableShape, resolveDataset, saveDataset, toDatasetView } from '../../registry/dataset-service.js';
+import { checkDatasetName, checkTableShape, resolveDataset, saveCsvStream, saveDataset, toDatasetView } from '../../registry/dataset-service.js';
 import { AppError } from '../../utils/app-error.js';
 import { requireRole } from '../auth.js';
 import { requireBody } from '../body-parsers.js';
@@ -47,14 +47,23 @@ export interface MultipartLimits {
   fieldBytes: number;
 }
 
+/** What the rest of a multipart upload said, once it has all arrived. */
+export interface MultipartFields {
+  name?: string;
+  filename?: string;
+}
+
 /**
- * Reads the `file` field (and an optional `name` field) of a multipart upload.
- * The whole request is bounded: one file, a few small fields, and no more raw
- * bytes than those allow. Every stream involved has an error path, so a body
- * cut short, a client that hangs up or a broken boundary fails this request
- * only.
+ * Streams the `file` field of a multipart upload to `onFile` as text while
+ * it arrives (the other fields, such as `name`, may come before or after it:
+ * `fields` settles when the whole body has been read). The whole request is
+ * bounded: one file, a few small fields, and no more raw bytes than those
+ * allow. Every stream involved has an error path, so a body cut short, a
+ * client that hangs up or a broken boundary fails this request only, and
+ * the file stream `onFile` reads fails with it (so a write it feeds is
+ * aborted).
  */
-function readMultipart(req: Request, limits: MultipartLimits): Promise<{ text: string; name?: string; filename?: string }> {
+function readMultipart<T>(req: Request, limits: MultipartLimits, onFile: (text: AsyncIterable<string>, fields: Promise<MultipartFields>) => Promise<T>): Promise<T> {
   return new Promise((resolve, reject) => {
     let bb: busboy.Busboy;
     try {
@@ -70,18 +79,27 @@ function readMultipart(req: Request, limits: MultipartLimits): Promise<{ text: s
     const maxRequestBytes = limits.fileBytes + (limits.fields + 1) * (limits.fieldBytes + 1024);
     let received = 0;
     let settled = false;
-    const fail = (err: AppError): void => {
+    let file: Readable | null = null;
+    let work: Promise<T> | null = null;
+    const fields: MultipartFields = {};
+    let fieldsDone: (f: MultipartFields) => void = () => undefined;
+    let fieldsFailed: (err: unknown) => void = () => undefined;
+    const allFields = new Promise<MultipartFields>((res, rej) => {
+      fieldsDone = res;
+      fieldsFailed = rej;
+    });
+    allFields.catch(() => undefined);
+    const fail = (err: unknown): void => {
       if (settled) return;
       settled = true;
       req.unpipe(bb);
       req.resume(); // drain what the client still sends, so the error reply reaches it
-      reject(err);
+      file?.destroy(err as Error); // the reader of the file stream sees the failure and aborts its write
+      fieldsFailed(err);
+      // the file's reader may be mid-write: answer once it has let go
+      void (work ?? Promise.resolve()).catch(() => undefined).finally(() => reject(err));
     };
     const tooLarge = (what: string): void => fail(new AppError('payload_too_large', what));
-    const parts: Buffer[] = [];
-    let name: string | undefined;
-    let filename: string | undefined;
-    let sawFile = false;
     req.on('data', (chunk: Buffer) => {
       received += chunk.length;
       if (received > maxRequestBytes) tooLarge(`multipart upload is larger than the limit of ${maxRequestBytes} bytes (api.uploadLimit plus api.multipartFields fields of api.multipartFieldBytes)`);
@@ -90,66 +108,121 @@ function readMultipart(req: Request, limits: MultipartLimits): Promise<{ text: s
     req.on('aborted', () => fail(new AppError('bad_request', 'upload interrupted: the client closed the connection')));
     bb.on('field', (field, value, info) => {
       if (info.valueTruncated) tooLarge(`multipart field '${field.slice(0, 64)}' is larger than the limit of ${limits.fieldBytes} bytes (api.multipartFieldBytes)`);
-      else if (field === 'name') name = value;
+      else if (field === 'name') fields.name = value;
     });
     bb.on('fieldsLimit', () => tooLarge(`multipart upload has more than ${limits.fields} fields (api.multipartFields)`));
     bb.on('partsLimit', () => tooLarge(`multipart upload has more than ${limits.fields + 1} parts (api.multipartFields plus the file)`));
     bb.on('filesLimit', () => tooLarge("multipart upload has more than one file part; send the CSV in the single field 'file'"));
     bb.on('file', (field, stream, info) => {
-      stream.on('error', (err: Error) => fail(new AppError('bad_request', `malformed multipart body: ${err.message}`)));
-      if (field !== 'file') {
+      stream.on('error', (err: Error) => fail(err instanceof AppError ? err : new AppError('bad_request', `malformed multipart body: ${err.message}`)));
+      if (field !== 'file' || work) {
         stream.resume();
         return;
       }
-      sawFile = true;
-      filename = info.filename;
-      stream.on('data', (d: Buffer) => parts.push(d));
+      file = stream;
+      fields.filename = info.filename;
       stream.on('limit', () => tooLarge(`uploaded file is larger than the limit of ${limits.fileBytes} bytes (api.uploadLimit)`));
+      work = onFile(decodeText(stream, 'utf-8'), allFields);
+      work.catch((err) => fail(err));
     });
     bb.on('error', (err) => fail(new AppError('bad_request', `malformed multipart body: ${(err as Error).message}`)));
     bb.on('close', () => {
       if (settled) return;
-      if (!sawFile) fail(new AppError('validation_failed', "multipart upload needs a 'file' field with the CSV"));
-      else {
-        settled = true;
-        resolve({ text: Buffer.concat(parts).toString('utf8'), name, filename });
-      }
+      if (!work) return fail(new AppError('validation_failed', "multipart upload needs a 'file' field with the CSV"));
+      fieldsDone(fields);
+      work.then(
+        (result) => {
+          if (settled) return;
+          settled = true;
+          resolve(result);
+        },
+        (err) => fail(err),
+      );
     });
     req.pipe(bb);
   });
 }
+
+/** Text of a byte stream decoded as it arrives (a character split across chunks is kept whole). */
+async function* decodeText(source: AsyncIterable<Buffer | string>, charset: string): AsyncGenerator<string> {
+  const decoder = new TextDecoder(charset);
+  for await (const chunk of source) {
+    const text = typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true });
+    if (text) yield text;
+  }
+  const rest = decoder.decode();
+  if (rest) yield rest;
+}
+
+/**
+ * A text/csv request body as text, read as it arrives: at most `limit`
+ * bytes (413 naming api.upload_limit past it), in the charset its
+ * Content-Type names (UTF-8 when it names none; 415 for one we cannot read).
+ */
+function csvRequestText(req: Request, limit: number): AsyncIterable<string> {
+  const charset = /;\s*charset=("?)([^";]+)\1/i.exec(req.get('content-type') ?? '')?.[2]?.trim() ?? 'utf-8';
+  try {
+    new TextDecoder(charset);
+  } catch {
+    throw new AppError('unsupported_media_type', `unsupported charset "${charset.toUpperCase().slice(0, 40)}": send the CSV as UTF-8`);
+  }
+  async function* bounded(): AsyncGenerator<Buffer> {
+    let received = 0;
+    for await (const chunk of req as AsyncIterable<Buffer>) {
+      received += chunk.length;
+      if (received > limit) throw new AppError('payload_too_large', `dataset upload is larger than the limit of ${limit} bytes (api.upload_limit)`);
+      yield chunk;
+    }
+  }
+  return decodeText(bounded(), charset);
+}
+
+/** Content types read as a CSV body. */
+const CSV_TYPES = ['text/csv', 'text/plain', 'application/csv'];
 
 export function datasetRoutes(deps: ApiDeps): Router {
   const { config, db } = deps;
   const router = Router();
   const operator = requireRole(config, 'operator');
   const viewer = requireRole(config, 'viewer');
-  const csvBody = express.text({ type: ['text/csv', 'text/plain', 'application/csv'], limit: config.api.uploadLimit });
+  const uploadBytes = toBytes(config.api.uploadLimit);
 
-  router.post('/', operator, csvBody, async (req, res) => {
+  router.post('/', operator, async (req, res) => {
     const type = req.get('content-type') ?? '';
     requireBody(req, "a dataset as text/csv (with ?name=), multipart/form-data (field 'file') or application/json {name, rows}");
+    const schema = parseTypes(req.query.types);
     let doc;
-    if (/^multipart\/form-data/i.test(type)) {
-      const up = await readMultipart(req, { fileBytes: toBytes(config.api.uploadLimit), fields: config.api.multipartFields, fieldBytes: config.api.multipartFieldBytes });
-      const name = checkDatasetName(up.name ?? (typeof req.query.name === 'string' ? req.query.name : up.filename?.replace(/\.[^.]*$/, '')));
-      checkCsvShape(up.text, config.limits);
-      const table = parseCsv(up.text, { schema: parseTypes(req.query.types) });
-      doc = await saveDataset(db, name, table, up.text);
-    } else if (typeof req.body === 'string') {
-      const name = checkDatasetName(req.query.name);
-      checkCsvShape(req.body, config.limits);
-      const table = parseCsv(req.body, { schema: parseTypes(req.query.types) });
-      doc = await saveDataset(db, name, table, req.body);
-    } else if (req.body && typeof req.body === 'object' && req.is('application/json')) {
-      const parsed = jsonDatasetSchema.safeParse(req.body);
-      if (!parsed.success) throw parsed.error;
-      const name = checkDatasetName(parsed.data.name);
-      const table = tableFromRecords(parsed.data.rows, parsed.data.columns?.map((c) => ({ name: c.name, kind: c.type })));
-      checkTableShape(table, config.limits);
-      doc = await saveDataset(db, name, table);
-    } else {
-      throw new AppError('unsupported_media_type', `send a dataset as text/csv (with ?name=), multipart/form-data (field 'file') or application/json {name, rows}; got '${type || 'no content type'}'`);
+    try {
+      if (/^multipart\/form-data/i.test(type)) {
+        const limits = { fileBytes: uploadBytes, fields: config.api.multipartFields, fieldBytes: config.api.multipartFieldBytes };
+        doc = await readMultipart(req, limits, (text, fields) =>
+          saveCsvStream(db, text, {
+            schema,
+            limits: config.limits,
+            // the name field may follow the file: it is read once the whole body is in
+            name: async () => {
+              const f = await fields;
+              return f.name ?? (typeof req.query.name === 'string' ? req.query.name : (f.filename?.replace(/\.[^.]*$/, '') ?? ''));
+            },
+          }),
+        );
+      } else if (CSV_TYPES.some((t) => type.toLowerCase().startsWith(t))) {
+        const name = checkDatasetName(req.query.name);
+        doc = await saveCsvStream(db, csvRequestText(req, uploadBytes), { schema, limits: config.limits, name: () => name });
+      } else if (req.body && typeof req.body === 'object' && req.is('application/json')) {
+        // parsed by requireRole's JSON parser, after the key was checked
+        const parsed = jsonDatasetSchema.safeParse(req.body);
+        if (!parsed.success) throw parsed.error;
+        const name = checkDatasetName(parsed.data.name);
+        const table = tableFromRecords(parsed.data.rows, parsed.data.columns?.map((c) => ({ name: c.name, kind: c.type })));
+        checkTableShape(table, config.limits);
+        doc = await saveDataset(db, name, table);
+      } else {
+        throw new AppError('unsupported_media_type', `send a dataset as text/csv (with ?name=), multipart/form-data (field 'file') or application/json {name, rows}; got '${type || 'no content type'}'`);
+      }
+    } catch (err) {
+      req.resume(); // drain what the client still sends, so the error reply reaches it
+      throw err;
     }
     res.status(201).json(toDatasetView(doc));
   });
