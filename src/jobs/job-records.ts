@@ -8,20 +8,26 @@ import type { JobProgress } from '../../queues/job-schemas.js';
  */
 const OPEN = { $in: ['queued', 'active'] };
 
+/**
+ * The job started. `startedAt` is the first start's: a first start is one
+ * write, a retry two (on FerretDB's SQLite backend every write scans the
+ * collection, so a job's record is written as few times as it can be; no
+ * pipeline updates either, FerretDB does not run them).
+ */
 export async function markActive(db: Database, id: string, attempt: number): Promise<boolean> {
+  const first = await db.jobs.updateOne({ _id: id, state: OPEN, startedAt: null }, { $set: { state: 'active', attempts: attempt, startedAt: new Date() } });
+  if (first.matchedCount === 1) return true;
   const res = await db.jobs.updateOne({ _id: id, state: OPEN }, { $set: { state: 'active', attempts: attempt } });
-  if (res.matchedCount !== 1) return false;
-  // no pipeline updates here: FerretDB does not run them
-  await db.jobs.updateOne({ _id: id, startedAt: null }, { $set: { startedAt: new Date() } });
-  return true;
+  return res.matchedCount === 1;
 }
 
 export async function markProgress(db: Database, id: string, progress: JobProgress): Promise<void> {
   await db.jobs.updateOne({ _id: id, state: OPEN }, { $set: { progress } });
 }
 
-export async function markCompleted(db: Database, id: string, result: unknown): Promise<void> {
-  await db.jobs.updateOne({ _id: id, state: OPEN }, { $set: { state: 'completed', result, error: null, finishedAt: new Date() } });
+/** The job's result, and its last progress when that was not written yet. */
+export async function markCompleted(db: Database, id: string, result: unknown, progress?: JobProgress): Promise<void> {
+  await db.jobs.updateOne({ _id: id, state: OPEN }, { $set: { state: 'completed', result, error: null, finishedAt: new Date(), ...(progress ? { progress } : {}) } });
 }
 
 /** A failed attempt: final ends the job, otherwise it waits for its retry. */
@@ -44,8 +50,8 @@ export async function markPoisoned(db: Database, id: string, reason: string): Pr
   await db.jobs.updateOne({ _id: id, state: OPEN }, { $set: { state: 'failed', error: { code: 'poisoned', message }, finishedAt: new Date() } });
 }
 
-export async function markCancelled(db: Database, id: string, reason = 'cancelled by request'): Promise<void> {
-  await db.jobs.updateOne({ _id: id, state: OPEN }, { $set: { state: 'cancelled', error: { code: 'cancelled', message: reason }, finishedAt: new Date() } });
+export async function markCancelled(db: Database, id: string, reason = 'cancelled by request', at = new Date()): Promise<void> {
+  await db.jobs.updateOne({ _id: id, state: OPEN }, { $set: { state: 'cancelled', error: { code: 'cancelled', message: reason }, finishedAt: at } });
 }
 
 export async function isCancelRequested(db: Database, id: string): Promise<boolean> {

@@ -135,33 +135,101 @@ export class JobService {
    * Cancels a job: a waiting one is removed from its queue; a running one is
    * told to stop through Redis pub/sub, and its worker aborts its threads.
    */
+  /**
+   * Cancels a job: a queued one is taken off its queue (so no worker starts
+   * it) and its record says cancelled; a running one is told through Redis
+   * pub/sub and its worker aborts its threads. One record write per queued
+   * job: the store's writes are what cancelling costs.
+   */
   async cancel(id: string): Promise<JobView> {
-    const { db, queues, publisher } = this.deps;
+    const { db } = this.deps;
     const doc = await db.jobs.findById(id).lean();
     if (!doc) throw notFound('job', id);
     if (!['queued', 'active'].includes(doc.state)) {
       throw new AppError('conflict', `job '${id}' is already ${doc.state}; only queued or active jobs can be cancelled`);
     }
-    await db.jobs.updateOne({ _id: id }, { $set: { cancelRequested: true } });
-    const job = await queues.get(QUEUE_OF[doc.type as JobType]).getJob(id);
-    const state = job ? await job.getState() : 'unknown';
-    if (job && ['waiting', 'delayed', 'prioritized', 'waiting-children'].includes(state)) {
-      try {
-        await job.remove();
-        await markCancelled(db, id);
-        return this.get(id);
-      } catch {
-        // it became active meanwhile: fall through to the running-job path
-      }
+    const [outcome] = await this.stopJobs([{ id, type: doc.type as JobType }]);
+    if (outcome === 'cancelled') {
+      const finishedAt = new Date();
+      await markCancelled(db, id, undefined, finishedAt);
+      return toJobView({ ...doc, state: 'cancelled', error: { code: 'cancelled', message: 'cancelled by request' }, finishedAt });
     }
-    if (!job || state === 'unknown') {
-      await markCancelled(db, id);
-      return this.get(id);
-    }
-    await publisher.publish(cancelChannel(queues.prefix), id);
     return this.get(id);
   }
+
+  /**
+   * DELETE /v1/jobs?state=queued|active&type=&model=: cancels every open job
+   * the filter matches, queued ones taken off their queues in Redis first
+   * (one script each, no record read), their records then written in one
+   * update; running ones asked to stop.
+   */
+  async cancelMany(filter: JobCancelFilter): Promise<{ matched: number; cancelled: number; stopping: number }> {
+    const { db } = this.deps;
+    const query: Record<string, unknown> = { state: filter.state };
+    if (filter.type) query.type = filter.type;
+    if (filter.model) query.modelName = filter.model;
+    const docs = await db.jobs.find(query).select({ _id: 1, type: 1 }).limit(filter.limit).lean();
+    let cancelled = 0;
+    let stopping = 0;
+    for (let i = 0; i < docs.length; i += 500) {
+      const page = docs.slice(i, i + 500).map((d) => ({ id: String(d._id), type: d.type as JobType }));
+      const outcomes = await this.stopJobs(page);
+      const done = page.filter((_, k) => outcomes[k] === 'cancelled').map((j) => j.id);
+      if (done.length) {
+        const res = await db.jobs.updateMany(
+          { _id: { $in: done }, state: { $in: ['queued', 'active'] } },
+          { $set: { state: 'cancelled', error: { code: 'cancelled', message: 'cancelled by request (bulk)' }, finishedAt: new Date() } },
+        );
+        cancelled += res.modifiedCount;
+      }
+      stopping += outcomes.filter((o) => o === 'stopping').length;
+    }
+    return { matched: docs.length, cancelled, stopping };
+  }
+
+  /**
+   * Takes each job off its queue when it is still waiting ('cancelled': no
+   * worker will start it); a job that is running (or started meanwhile) is
+   * marked cancelRequested and told to stop over pub/sub ('stopping').
+   */
+  private async stopJobs(jobs: ReadonlyArray<{ id: string; type: JobType }>): Promise<Array<'cancelled' | 'stopping'>> {
+    const { db, queues, publisher } = this.deps;
+    const outcomes = await Promise.all(
+      jobs.map(async ({ id, type }): Promise<'cancelled' | 'stopping'> => {
+        const job = await queues.get(QUEUE_OF[type]).getJob(id);
+        if (!job) return 'cancelled';
+        const state = await job.getState();
+        if (state === 'unknown') return 'cancelled';
+        if (['waiting', 'delayed', 'prioritized', 'waiting-children'].includes(state)) {
+          try {
+            await job.remove();
+            return 'cancelled';
+          } catch {
+            // it became active meanwhile: stop it as a running job
+          }
+        }
+        return 'stopping';
+      }),
+    );
+    const running = jobs.filter((_, k) => outcomes[k] === 'stopping').map((j) => j.id);
+    if (running.length) {
+      await db.jobs.updateMany({ _id: { $in: running } }, { $set: { cancelRequested: true } });
+      for (const id of running) await publisher.publish(cancelChannel(queues.prefix), id);
+    }
+    return outcomes;
+  }
 }
+
+export const jobCancelFilterSchema = z
+  .object({
+    state: z.enum(['queued', 'active']),
+    type: z.enum(JOB_TYPES as [JobType, ...JobType[]]).optional(),
+    model: z.string().min(1).max(200).optional(),
+    /** at most this many jobs per request */
+    limit: z.coerce.number().int().min(1).max(100_000).default(10_000),
+  })
+  .strict();
+export type JobCancelFilter = z.infer<typeof jobCancelFilterSchema>;
 
 export const jobQuerySchema = z
   .object({

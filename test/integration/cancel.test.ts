@@ -50,6 +50,35 @@ describe('cancelling jobs', function () {
     expect(res.body.error.message).to.match(/already completed/);
   });
 
+  it('cancels by filter: every queued job of a model taken off the queue and recorded, the running one asked to stop, others untouched', async () => {
+    const running = await cluster.request('POST', '/v1/jobs', job('bulk-running'));
+    await cluster.waitForJob(running.body.id, ['active'], 60_000);
+    const queued: string[] = [];
+    for (let i = 0; i < 12; i++) queued.push((await cluster.request('POST', '/v1/jobs', job('bulk'))).body.id);
+    const other = (await cluster.request('POST', '/v1/jobs', job('bulk-other'))).body.id;
+
+    const res = await cluster.request('DELETE', '/v1/jobs?state=queued&model=bulk');
+    expect(res.status, JSON.stringify(res.body)).to.equal(202);
+    expect(res.body).to.deep.equal({ matched: 12, cancelled: 12, stopping: 0 });
+    for (const id of queued) {
+      expect(await cluster.deps.queues.get('train').getJob(id)).to.equal(undefined);
+      expect((await cluster.request('GET', `/v1/jobs/${id}`)).body.state).to.equal('cancelled');
+    }
+    expect((await cluster.request('GET', `/v1/jobs/${other}`)).body.state).to.equal('queued');
+
+    const stop = await cluster.request('DELETE', '/v1/jobs?state=active&model=bulk-running');
+    expect(stop.body).to.deep.equal({ matched: 1, cancelled: 0, stopping: 1 });
+    expect((await cluster.waitForJob(running.body.id, ['cancelled', 'completed', 'failed'], 60_000)).state).to.equal('cancelled');
+    // the worker may have started the other model's job by now: cancelled either way
+    expect((await cluster.request('DELETE', `/v1/jobs/${other}`)).status).to.equal(202);
+    expect((await cluster.waitForJob(other, ['cancelled', 'completed', 'failed'], 60_000)).state).to.equal('cancelled');
+
+    for (const bad of ['', '?state=completed', '?state=queued&model=', '?state=queued&color=red']) {
+      const r = await cluster.request('DELETE', `/v1/jobs${bad}`);
+      expect(r.status, bad).to.equal(400);
+    }
+  });
+
   it('answers 404 for cancelling an unknown job', async () => {
     expect((await cluster.request('DELETE', '/v1/jobs/does-not-exist')).status).to.equal(404);
   });

@@ -1,6 +1,6 @@
 import express, { Router } from 'express';
 import { parse as parseYaml } from 'yaml';
-import { jobQuerySchema } from '../../jobs/job-service.js';
+import { jobCancelFilterSchema, jobQuerySchema } from '../../jobs/job-service.js';
 import { AppError } from '../../utils/app-error.js';
 import { callerOf, requireRole } from '../auth.js';
 import { checkBodyDepth, checkValueDepth, requireBody } from '../body-parsers.js';
@@ -50,6 +50,12 @@ export function jobRoutes(deps: ApiDeps): Router {
 
   router.get('/:id', viewer, async (req, res) => {
     res.json(await jobs.get(String(req.params.id)));
+  });
+
+  router.delete('/', operator, async (req, res) => {
+    const parsed = jobCancelFilterSchema.safeParse(req.query);
+    if (!parsed.success) throw parsed.error;
+    res.status(202).json(await jobs.cancelMany(parsed.data));
   });
 
   router.delete('/:id', operator, async (req, res) => {
