@@ -17,6 +17,58 @@ export interface JobContext {
 
 export type JobHandler<T, R> = (data: T, ctx: JobContext) => Promise<R>;
 
+/** Progress reaches BullMQ at once and the job record at most this often (the latest value, within this much). */
+export const PROGRESS_WRITE_MS = 1000;
+
+/**
+ * Writes a job's progress to its record at most once per `everyMs`: the
+ * first at once, later ones as one trailing write of the latest value, so
+ * the record is never more than `everyMs` behind and a job reporting every
+ * fold does not write its record every fold (record writes are the store's
+ * dearest operation). `finish` stops it and returns a progress not yet
+ * written, for the final write to carry.
+ */
+export class ProgressRecorder {
+  private last = 0;
+  private pending: JobProgress | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private done = false;
+
+  constructor(
+    private readonly write: (p: JobProgress) => Promise<void>,
+    private readonly everyMs: number,
+    private readonly log: Logger,
+  ) {}
+
+  async record(p: JobProgress): Promise<void> {
+    if (this.done) return;
+    const now = Date.now();
+    if (now - this.last >= this.everyMs && !this.timer) {
+      this.last = now;
+      this.pending = null;
+      await this.write(p);
+      return;
+    }
+    this.pending = p;
+    this.timer ??= setTimeout(() => {
+      this.timer = null;
+      const latest = this.pending;
+      this.pending = null;
+      this.last = Date.now();
+      if (latest && !this.done) this.write(latest).catch((err) => this.log.warn({ err: (err as Error).message }, 'could not record job progress'));
+    }, Math.max(0, this.last + this.everyMs - now));
+  }
+
+  finish(): JobProgress | undefined {
+    this.done = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    const p = this.pending ?? undefined;
+    this.pending = null;
+    return p;
+  }
+}
+
 /**
  * Wraps a handler into a BullMQ processor that mirrors the job's state into
  * MongoDB, parses the payload with its schema (a bad payload is not retried),
@@ -39,13 +91,14 @@ export function processorFor<T, R>(db: Database, logger: Logger, schema: ZodType
     }
     const ac = new AbortController();
     signal?.addEventListener('abort', () => ac.abort(signal.reason), { once: true });
+    const records = new ProgressRecorder((p) => markProgress(db, id, p), PROGRESS_WRITE_MS, log);
     const ctx: JobContext = {
       jobId: id,
       signal: ac.signal,
       job,
       progress: async (p) => {
         await job.updateProgress(p);
-        await markProgress(db, id, p);
+        await records.record(p);
       },
     };
     log.info('job started');
@@ -53,10 +106,11 @@ export function processorFor<T, R>(db: Database, logger: Logger, schema: ZodType
       const result = await handler(parsed.data, ctx);
       // a handler that finished its work after its time ran out still timed out
       if (ac.signal.reason instanceof JobTimeoutError) throw ac.signal.reason;
-      await markCompleted(db, id, result);
+      await markCompleted(db, id, result, records.finish());
       log.info('job completed');
       return result;
     } catch (err) {
+      records.finish();
       if (ac.signal.reason instanceof JobTimeoutError) {
         const message = ac.signal.reason.message;
         await markFailed(db, id, { code: 'timeout', message }, true, attempt);
