@@ -3,12 +3,14 @@ import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import { isJobType, JOB_SCHEMAS, JOB_TYPES, type JobType } from '../../queues/job-schemas.js';
 import type { JobQueues } from '../../queues/job-queues.js';
+import type { QueueKind } from '../../config/index.js';
 import { cancelChannel, QUEUE_OF } from '../../queues/queue-names.js';
 import type { Database } from '../registry/database.js';
 import { isDuplicateKey } from '../registry/database.js';
-import { JOB_STATES } from '../registry/job-record.model.js';
+import { JOB_STATES, type JobRecordDoc } from '../registry/job-record.model.js';
 import { AppError, notFound } from '../utils/app-error.js';
 import { canonicalJson } from '../utils/canonical-json.js';
+import { GroupCommit } from './group-commit.js';
 import { checkJobLimits, type JobLimits } from './job-limits.js';
 import { markCancelled } from './job-records.js';
 import { toJobView, type JobView } from './job-view.js';
@@ -40,7 +42,30 @@ export function validationError(what: string, err: z.ZodError): AppError {
 }
 
 export class JobService {
-  constructor(private readonly deps: JobServiceDeps) {}
+  /** job records of concurrent submissions go in together (one insertMany per batch) */
+  private readonly records: GroupCommit<Record<string, unknown>, JobRecordDoc>;
+  /** and so do their queue entries, one addBulk per queue and batch */
+  private readonly enqueues = new Map<string, GroupCommit<{ name: string; data: unknown; opts: { jobId: string } }, null>>();
+
+  constructor(private readonly deps: JobServiceDeps) {
+    this.records = new GroupCommit(async (docs) => {
+      const created = await deps.db.jobs.insertMany(docs, { ordered: false });
+      return created.map((d) => d.toObject() as JobRecordDoc);
+    });
+  }
+
+  private enqueue(queueName: QueueKind, name: string, data: unknown, jobId: string): Promise<null> {
+    let committer = this.enqueues.get(queueName);
+    if (!committer) {
+      const queue = this.deps.queues.get(queueName);
+      committer = new GroupCommit<{ name: string; data: unknown; opts: { jobId: string } }, null>(async (items) => {
+        await queue.addBulk(items);
+        return items.map(() => null);
+      });
+      this.enqueues.set(queueName, committer);
+    }
+    return committer.submit({ name, data, opts: { jobId } });
+  }
 
   /**
    * Validates and queues a job. With an idempotency key, a repeated request
@@ -49,7 +74,7 @@ export class JobService {
    * its body: the same key with a different body is a 422.
    */
   async submit(body: unknown, idempotencyKey?: string, caller = 'anonymous'): Promise<{ job: JobView; created: boolean }> {
-    const { db, queues, validators } = this.deps;
+    const { db, validators } = this.deps;
     const type = (body as { type?: unknown } | null)?.type;
     if (!isJobType(type)) {
       throw new AppError('validation_failed', `unknown job type ${JSON.stringify(type)}; known types: ${JOB_TYPES.join(', ')}`);
@@ -76,7 +101,8 @@ export class JobService {
       }
     }
     const spec = body as Record<string, unknown>;
-    const record = await db.jobs.create({
+    // the record first, so a worker that takes the job finds it; the 202 only after both writes
+    const record = await this.records.submit({
       _id: id,
       type,
       state: 'queued',
@@ -85,12 +111,12 @@ export class JobService {
       spec,
     });
     try {
-      await queues.get(QUEUE_OF[type]).add(type, spec, { jobId: id });
+      await this.enqueue(QUEUE_OF[type], type, spec, id);
     } catch (err) {
       await db.jobs.updateOne({ _id: id }, { $set: { state: 'failed', error: { code: 'enqueue_failed', message: String(err) }, finishedAt: new Date() } });
       throw new AppError('not_ready', `could not queue the job: ${(err as Error).message}`, { cause: err });
     }
-    return { job: toJobView(record.toObject()), created: true };
+    return { job: toJobView(record), created: true };
   }
 
   /** The job a caller's key already made, if any; a key used with another body is a 422. */
