@@ -110,22 +110,23 @@ export function processorFor<T, R>(db: Database, logger: Logger, schema: ZodType
       log.info('job completed');
       return result;
     } catch (err) {
-      records.finish();
+      // the last progress not written yet goes with the final write, whatever the outcome
+      const progress = records.finish();
       if (ac.signal.reason instanceof JobTimeoutError) {
         const message = ac.signal.reason.message;
-        await markFailed(db, id, { code: 'timeout', message }, true, attempt);
+        await markFailed(db, id, { code: 'timeout', message }, true, attempt, progress);
         log.warn({ err: message }, 'job timed out');
         throw new UnrecoverableError(message);
       }
       if (ac.signal.aborted) {
-        await markCancelled(db, id);
+        await markCancelled(db, id, undefined, undefined, progress);
         log.info('job cancelled');
         throw new UnrecoverableError('cancelled');
       }
       const userError = err instanceof AppError && err.status < 500;
       const final = userError || err instanceof UnrecoverableError || attempt >= (job.opts.attempts ?? 1);
       const message = (err as Error).message ?? String(err);
-      await markFailed(db, id, { code: userError ? (err as AppError).code : 'job_failed', message }, final, attempt);
+      await markFailed(db, id, { code: userError ? (err as AppError).code : 'job_failed', message }, final, attempt, progress);
       log.warn({ err: message, final }, 'job attempt failed');
       throw userError ? new UnrecoverableError(message) : err;
     }

@@ -31,10 +31,11 @@ export async function markCompleted(db: Database, id: string, result: unknown, p
 }
 
 /** A failed attempt: final ends the job, otherwise it waits for its retry. */
-export async function markFailed(db: Database, id: string, error: { code: string; message: string }, final: boolean, attempts: number): Promise<void> {
+export async function markFailed(db: Database, id: string, error: { code: string; message: string }, final: boolean, attempts: number, progress?: JobProgress): Promise<void> {
+  const withProgress = progress ? { progress } : {};
   await db.jobs.updateOne(
     { _id: id, state: OPEN },
-    { $set: final ? { state: 'failed', error, attempts, finishedAt: new Date() } : { state: 'queued', error, attempts } },
+    { $set: final ? { state: 'failed', error, attempts, finishedAt: new Date(), ...withProgress } : { state: 'queued', error, attempts, ...withProgress } },
   );
 }
 
@@ -50,8 +51,8 @@ export async function markPoisoned(db: Database, id: string, reason: string): Pr
   await db.jobs.updateOne({ _id: id, state: OPEN }, { $set: { state: 'failed', error: { code: 'poisoned', message }, finishedAt: new Date() } });
 }
 
-export async function markCancelled(db: Database, id: string, reason = 'cancelled by request', at = new Date()): Promise<void> {
-  await db.jobs.updateOne({ _id: id, state: OPEN }, { $set: { state: 'cancelled', error: { code: 'cancelled', message: reason }, finishedAt: at } });
+export async function markCancelled(db: Database, id: string, reason = 'cancelled by request', at = new Date(), progress?: JobProgress): Promise<void> {
+  await db.jobs.updateOne({ _id: id, state: OPEN }, { $set: { state: 'cancelled', error: { code: 'cancelled', message: reason }, finishedAt: at, ...(progress ? { progress } : {}) } });
 }
 
 export async function isCancelRequested(db: Database, id: string): Promise<boolean> {
