@@ -90,20 +90,27 @@ describe('feedback sent before its predictions are logged', function () {
   });
 
   it('writes the buffered prediction log when an API process shuts down gracefully', async () => {
-    const port = 20_000 + Math.floor(Math.random() * 20_000);
-    const api = spawn(process.execPath, [path.resolve('dist/src/api/cluster.js')], {
-      env: { ...process.env, ...cluster.env(), PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'info', PREDICTION_LOG_FLUSH_MS: '600000' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    // a random port may be taken meanwhile (even as a client socket's local port): try another
+    let port = 0;
+    let api: ReturnType<typeof spawn> | undefined;
     const out: string[] = [];
-    api.stderr!.on('data', (d: Buffer) => out.push(d.toString()));
-    await new Promise<void>((resolve, reject) => {
-      api.stdout!.on('data', (d: Buffer) => {
-        out.push(d.toString());
-        if (d.toString().includes('api listening')) resolve();
+    for (let attempt = 0; !api; attempt++) {
+      port = 20_000 + Math.floor(Math.random() * 12_000);
+      const child = spawn(process.execPath, [path.resolve('dist/src/api/cluster.js')], {
+        env: { ...process.env, ...cluster.env(), PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'info', PREDICTION_LOG_FLUSH_MS: '600000' },
+        stdio: ['ignore', 'pipe', 'pipe'],
       });
-      api.once('exit', (code) => reject(new Error(`api exited with ${code}: ${out.join('')}`)));
-    });
+      out.length = 0;
+      child.stderr!.on('data', (d: Buffer) => out.push(d.toString()));
+      const listening = await new Promise<boolean>((resolve, reject) => {
+        child.stdout!.on('data', (d: Buffer) => {
+          out.push(d.toString());
+          if (d.toString().includes('api listening')) resolve(true);
+        });
+        child.once('exit', (code) => (out.join('').includes('EADDRINUSE') && attempt < 5 ? resolve(false) : reject(new Error(`api exited with ${code}: ${out.join('')}`))));
+      });
+      if (listening) api = child;
+    }
     const res = await fetch(`http://127.0.0.1:${port}/v1/models/prompt/predict`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
