@@ -8,6 +8,7 @@ import { cancelChannel } from '../queues/queue-names.js';
 import { ProcessSampler } from '../src/monitoring/process-sampler.js';
 import { openDatabase } from '../src/registry/database.js';
 import { markPoisoned } from '../src/jobs/job-records.js';
+import { reconcileJobRecords } from '../src/jobs/reconcile.js';
 import { createLogger } from '../src/utils/logger.js';
 import { onProcessFaults } from '../src/utils/process-faults.js';
 import { onShutdown } from '../src/utils/shutdown.js';
@@ -20,6 +21,9 @@ import { tuneTrialProcessor } from './processors/tune-trial.processor.js';
 import { tuneProcessor } from './processors/tune.processor.js';
 import { withTimeout } from './job-timeout.js';
 import { PiscinaTaskRunner } from './thread-pool.js';
+
+/** How often a worker looks for job records that disagree with BullMQ. */
+const RECONCILE_MS = 30_000;
 
 /** limits.timeoutSeconds key of each queue */
 const TIMEOUT_KEY: Record<QueueKind, keyof Config['limits']['timeoutSeconds']> = {
@@ -117,6 +121,18 @@ async function main(): Promise<void> {
   subscriber.on('message', (_channel, jobId: string) => {
     for (const w of workers) if (w.cancelJob(jobId, 'cancelled by request')) logger.info({ job: jobId }, 'cancelling job');
   });
+
+  // job records that missed how their job ended (a store was down at the time) are repaired from BullMQ
+  let reconciling = false;
+  const reconciler = setInterval(() => {
+    if (reconciling) return;
+    reconciling = true;
+    reconcileJobRecords(db, queues)
+      .then(({ repaired }) => repaired.length && logger.warn({ jobs: repaired }, 'job records repaired from BullMQ'))
+      .catch((err: Error) => logger.warn({ err: err.message }, 'could not reconcile job records'))
+      .finally(() => (reconciling = false));
+  }, RECONCILE_MS);
+  reconciler.unref();
 
   logger.info({ queues: workers.map((w) => w.name), threads: runner.threads, prefix: config.redis.prefix }, 'worker ready');
   onShutdown(logger, [
