@@ -92,7 +92,7 @@ export class JobService {
     const id = randomUUID();
     if (idem) {
       try {
-        await db.idempotency.create({ _id: idem.id, jobId: id, bodyHash: idem.bodyHash });
+        await this.claimIdempotencyKey(idem, id);
       } catch (err) {
         if (!isDuplicateKey(err)) throw err;
         const existing = await this.byIdempotencyKey(idem, 20);
@@ -100,7 +100,36 @@ export class JobService {
         throw new AppError('conflict', `a job with Idempotency-Key '${idem.key}' is being created; retry shortly`);
       }
     }
-    const spec = body as Record<string, unknown>;
+    try {
+      return await this.create(type, body as Record<string, unknown>, id);
+    } catch (err) {
+      // the job was not made: free the key for the client's retry
+      if (idem) await db.idempotency.deleteOne({ _id: idem.id, jobId: id }).catch(() => undefined);
+      throw err;
+    }
+  }
+
+  /**
+   * Takes a key for `jobId`. A key whose job was never made (the request
+   * that took it failed before the job record was written, say while a
+   * store was down) and that is older than a minute is taken over.
+   */
+  private async claimIdempotencyKey(idem: { id: string; bodyHash: string }, jobId: string): Promise<void> {
+    const { db } = this.deps;
+    try {
+      await db.idempotency.create({ _id: idem.id, jobId, bodyHash: idem.bodyHash });
+    } catch (err) {
+      if (!isDuplicateKey(err)) throw err;
+      const entry = await db.idempotency.findById(idem.id).lean<{ jobId: string; createdAt?: Date }>();
+      const stale = entry && !(await db.jobs.exists({ _id: entry.jobId })) && entry.createdAt && Date.now() - new Date(entry.createdAt).getTime() > 60_000;
+      if (!stale) throw err;
+      await db.idempotency.deleteOne({ _id: idem.id, jobId: entry.jobId });
+      await db.idempotency.create({ _id: idem.id, jobId, bodyHash: idem.bodyHash });
+    }
+  }
+
+  private async create(type: JobType, spec: Record<string, unknown>, id: string): Promise<{ job: JobView; created: boolean }> {
+    const { db } = this.deps;
     // the record first, so a worker that takes the job finds it; the 202 only after both writes
     const record = await this.records.submit({
       _id: id,

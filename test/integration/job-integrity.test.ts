@@ -1,4 +1,6 @@
+import { createHash } from 'node:crypto';
 import { expect } from 'chai';
+import { canonicalJson } from '../../src/utils/canonical-json.js';
 import { sampleCsv, TestCluster } from './harness.js';
 
 const OPS_A = 'operator-a-key-123456';
@@ -50,6 +52,21 @@ describe('job integrity: version labels, idempotency keys, scheduler-only fields
     expect(b.status).to.equal(202);
     expect(b.body.id).to.not.equal(first.body.id);
     expect(b.headers.get('idempotent-replayed')).to.equal(null);
+  });
+
+  it('lets a key whose job was never made (its request failed half-way) be taken again after a minute, not refused forever', async () => {
+    const old = new Date(Date.now() - 120_000);
+    const key = 'half-made-1';
+    // what a request that took the key and then lost its store leaves behind
+    const callerA = (await cluster.request('POST', '/v1/jobs', train(), { ...as(OPS_A), 'idempotency-key': 'probe-caller' })).body.id;
+    const probe = await cluster.deps.db.idempotency.findOne({ jobId: callerA }).lean();
+    const scope = probe!._id.slice(0, probe!._id.length - ' probe-caller'.length);
+    const bodyHash = createHash('sha256').update(canonicalJson(train())).digest('hex');
+    await cluster.deps.db.idempotency.collection.insertOne({ _id: `${scope} ${key}` as never, jobId: 'never-made', bodyHash, createdAt: old, updatedAt: old });
+    const res = await cluster.request('POST', '/v1/jobs', train(), { ...as(OPS_A), 'idempotency-key': key });
+    expect(res.status, JSON.stringify(res.body)).to.equal(202);
+    const again = await cluster.request('POST', '/v1/jobs', train(), { ...as(OPS_A), 'idempotency-key': key });
+    expect(again.body.id).to.equal(res.body.id);
   });
 
   it("refuses a monitor job that sets the scheduler's tick", async () => {
