@@ -21,10 +21,6 @@ function arg(name: string, fallback: number): number {
   return v;
 }
 
-const JOBS = arg('jobs', 200);
-const CLIENTS = arg('clients', 4);
-const WORKERS = arg('workers', 2);
-
 function freePort(): Promise<number> {
   return new Promise((resolve) => {
     const s = createServer();
@@ -75,23 +71,49 @@ async function waitPort(port: number, ms = 20_000): Promise<void> {
   }
 }
 
-async function main(): Promise<void> {
+/** The FerretDB binary scripts/dev-services.sh builds (or FERRETDB_BIN). */
+export function ferretdbBinary(): string {
+  return process.env.FERRETDB_BIN ?? path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'trainyard', 'ferretdb-v1.24.2');
+}
+
+export interface ChaosReport {
+  jobs: number;
+  clients: number;
+  accepted: number;
+  refused4xx: number;
+  answers5xx: number;
+  answers5xxWhileUp: number;
+  connectionErrors: number;
+  workerKills: number;
+  redisRestarts: number;
+  mongoRestarts: number;
+  orphanFilesCleaned: number;
+  outcomes: Record<string, number>;
+  violations: string[];
+  seconds: number;
+}
+
+/** One chaos run (see the file's comment); the report lists every violated invariant. */
+export async function runChaos(JOBS: number, CLIENTS: number, WORKERS: number): Promise<ChaosReport> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'trainyard-chaos-'));
   const redisPort = await freePort();
   const mongoPort = await freePort();
-  const ferretdb = process.env.FERRETDB_BIN ?? path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'trainyard', 'ferretdb-v1.24.2');
+  const ferretdb = ferretdbBinary();
   const redis = new Store('redis', 'redis-server', ['--port', String(redisPort), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--appendfsync', 'always', '--save', '']);
   const mongo = new Store('mongodb', ferretdb, ['--handler=sqlite', `--sqlite-url=file:${dir}/`, `--state-dir=${dir}`, `--listen-addr=127.0.0.1:${mongoPort}`, '--debug-addr=-', '--telemetry=disable', '--log-level=error']);
   redis.start();
   mongo.start();
   await waitPort(redisPort);
   await waitPort(mongoPort);
-  process.env.REDIS_URL = `redis://127.0.0.1:${redisPort}`;
-  process.env.MONGO_URL = `mongodb://127.0.0.1:${mongoPort}/trainyard`;
   const { TestCluster, sampleCsv } = await import('../test/integration/harness.js');
-  const cluster = new TestCluster({ workers: WORKERS, workerEnv: { POOL_THREADS: '1', JOB_ATTEMPTS: '5' } });
+  const cluster = new TestCluster({
+    workers: WORKERS,
+    workerEnv: { POOL_THREADS: '1', JOB_ATTEMPTS: '5' },
+    redisUrl: `redis://127.0.0.1:${redisPort}`,
+    mongoBase: `mongodb://127.0.0.1:${mongoPort}`,
+  });
   const t0 = Date.now();
-  const report = {
+  const report: ChaosReport = {
     jobs: JOBS,
     clients: CLIENTS,
     accepted: 0,
@@ -103,8 +125,8 @@ async function main(): Promise<void> {
     redisRestarts: 0,
     mongoRestarts: 0,
     orphanFilesCleaned: 0,
-    outcomes: {} as Record<string, number>,
-    violations: [] as string[],
+    outcomes: {},
+    violations: [],
     seconds: 0,
   };
   try {
@@ -238,8 +260,11 @@ async function main(): Promise<void> {
     await mongo.kill();
     rmSync(dir, { recursive: true, force: true });
   }
+  return report;
+}
+
+if (process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href) {
+  const report = await runChaos(arg('jobs', 200), arg('clients', 4), arg('workers', 2));
   console.log(JSON.stringify(report, null, 2));
   process.exit(report.violations.length ? 1 : 0);
 }
-
-await main();

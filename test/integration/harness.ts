@@ -20,6 +20,10 @@ export interface ClusterOptions {
   workers?: number;
   workerEnv?: Record<string, string>;
   overrides?: Record<string, unknown>;
+  /** a Redis of its own (default REDIS_URL) */
+  redisUrl?: string;
+  /** a MongoDB of its own: the URL without the database (default MONGO_URL's) */
+  mongoBase?: string;
 }
 
 /**
@@ -30,7 +34,8 @@ export interface ClusterOptions {
 export class TestCluster {
   readonly prefix = `tytest-${randomBytes(4).toString('hex')}`;
   readonly dbName = `trainyard_test_${randomBytes(4).toString('hex')}`;
-  readonly mongoUrl = `${MONGO_BASE}/${this.dbName}`;
+  readonly mongoUrl: string;
+  readonly redisUrl: string;
   config!: Config;
   deps!: ApiDeps;
   baseUrl = '';
@@ -38,11 +43,14 @@ export class TestCluster {
   readonly workers: ChildProcess[] = [];
   readonly workerLogs = new Map<ChildProcess, string[]>();
 
-  constructor(private readonly options: ClusterOptions = {}) {}
+  constructor(private readonly options: ClusterOptions = {}) {
+    this.redisUrl = options.redisUrl ?? REDIS_URL;
+    this.mongoUrl = `${options.mongoBase ?? MONGO_BASE}/${this.dbName}`;
+  }
 
   env(): Record<string, string> {
     return {
-      REDIS_URL,
+      REDIS_URL: this.redisUrl,
       MONGO_URL: this.mongoUrl,
       QUEUE_PREFIX: this.prefix,
       POOL_THREADS: '2',
@@ -103,7 +111,7 @@ export class TestCluster {
       await Promise.all(this.deps.queues.all().map((q) => q.obliterate({ force: true }).catch(() => undefined)));
       await closeApiDeps(this.deps);
     }
-    const redis = new Redis(REDIS_URL);
+    const redis = new Redis(this.redisUrl);
     const keys = await redis.keys(`${this.prefix}:*`);
     if (keys.length) await redis.del(...keys);
     await redis.quit();
