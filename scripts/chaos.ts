@@ -1,8 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { QUEUE_OF } from '../queues/queue-names.js';
+import { freePort, sampleCsv, TestCluster } from '../test/integration/harness.js';
 
 /**
  * npm run chaos -- [--jobs N] [--clients C]: N mixed jobs (train, evaluate,
@@ -21,15 +22,6 @@ function arg(name: string, fallback: number): number {
   return v;
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -44,6 +36,14 @@ class Store {
   ) {}
   start(): void {
     this.child = spawn(this.cmd, this.args, { stdio: 'ignore' });
+    this.downSince = null;
+  }
+  /** Killed, down for a moment, and back on its port with its data. */
+  async restart(port: number): Promise<void> {
+    await this.kill();
+    await sleep(1500);
+    this.start();
+    await waitPort(port);
     this.downSince = null;
   }
   async kill(): Promise<void> {
@@ -105,7 +105,6 @@ export async function runChaos(JOBS: number, CLIENTS: number, WORKERS: number): 
   mongo.start();
   await waitPort(redisPort);
   await waitPort(mongoPort);
-  const { TestCluster, sampleCsv } = await import('../test/integration/harness.js');
   const cluster = new TestCluster({
     workers: WORKERS,
     workerEnv: { POOL_THREADS: '1', JOB_ATTEMPTS: '5' },
@@ -187,18 +186,10 @@ export async function runChaos(JOBS: number, CLIENTS: number, WORKERS: number): 
           report.workerKills++;
         }
         if (report.redisRestarts === 0 && (accepted.length >= JOBS / 3 || !submitting)) {
-          await redis.kill();
-          await sleep(1500);
-          redis.start();
-          await waitPort(redisPort);
-          redis.downSince = null;
+          await redis.restart(redisPort);
           report.redisRestarts++;
         } else if (report.redisRestarts > 0 && report.mongoRestarts === 0 && (accepted.length >= (2 * JOBS) / 3 || !submitting)) {
-          await mongo.kill();
-          await sleep(1500);
-          mongo.start();
-          await waitPort(mongoPort);
-          mongo.downSince = null;
+          await mongo.restart(mongoPort);
           report.mongoRestarts++;
         }
         // keep WORKERS workers running
@@ -228,7 +219,6 @@ export async function runChaos(JOBS: number, CLIENTS: number, WORKERS: number): 
       report.outcomes[key] = (report.outcomes[key] ?? 0) + 1;
       if (d.state === 'failed' && !(d.error?.code && d.error?.message)) report.violations.push(`job ${d._id} failed without a code and message`);
       if (d.state === 'cancelled') report.violations.push(`job ${d._id} cancelled though nobody cancelled it`);
-      const { QUEUE_OF } = await import('../queues/queue-names.js');
       const job = await cluster.deps.queues.get(QUEUE_OF[d.type as keyof typeof QUEUE_OF]).getJob(d._id);
       const bull = job ? await job.getState() : 'removed';
       const agree = (d.state === 'completed' && (bull === 'completed' || bull === 'removed')) || (d.state === 'failed' && (bull === 'failed' || bull === 'removed'));

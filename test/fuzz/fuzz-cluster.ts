@@ -1,11 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer, type AddressInfo, connect } from 'node:net';
+import { connect } from 'node:net';
 import path from 'node:path';
 import fc from 'fast-check';
 import type { Role } from '../../config/index.js';
 import { createApp } from '../../src/api/app.js';
 import { routeTable, type RouteEntry } from '../../src/api/route-table.js';
-import { sampleCsv, TestCluster } from '../integration/harness.js';
+import { freePort, sampleCsv, TestCluster } from '../integration/harness.js';
 import { requestArbitrary, routeSchemas, type FuzzRequest } from './requests.js';
 
 export const FUZZ_KEYS: Record<Role, string> = { admin: 'fuzz-admin-key-000001', operator: 'fuzz-operator-key-00001', viewer: 'fuzz-viewer-key-0000001' };
@@ -100,15 +100,6 @@ export function violation(r: FuzzRequest, res: RawResponse | null): string | nul
   return null;
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 export interface FuzzReport {
   requests: number;

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
+import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { Server } from 'node:http';
 import { Redis } from 'ioredis';
@@ -148,6 +148,17 @@ export class TestCluster {
       await new Promise((r) => setTimeout(r, 150));
     }
   }
+}
+
+/** A TCP port nothing listens on now (the kernel's pick), for a child process to listen on. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createNetServer();
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as AddressInfo).port;
+      s.close(() => resolve(port));
+    });
+  });
 }
 
 /** A small CSV: two numeric features, a categorical one, a binary label and a numeric target. */

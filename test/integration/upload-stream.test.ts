@@ -2,24 +2,14 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
-import { createServer, type AddressInfo } from 'node:net';
 import path from 'node:path';
 import { expect } from 'chai';
-import { TestCluster } from './harness.js';
+import { freePort, TestCluster } from './harness.js';
 
 const MB = 1024 * 1024;
 /** The big upload's size: the acceptance figure by default; UPLOAD_TEST_MB makes it smaller or larger. */
 const UPLOAD_MB = Number(process.env.UPLOAD_TEST_MB ?? 200);
 
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 /** Peak resident memory of a process so far (Linux VmHWM), in bytes. */
 function peakRss(pid: number): number {
