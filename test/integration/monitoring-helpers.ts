@@ -130,8 +130,10 @@ export function parsePrometheus(text: string): { types: Map<string, string>; sam
       });
       if (rest !== '') throw new Error(`line ${i + 1}: bad labels: ${line}`);
     }
-    const value = m[4] === '+Inf' ? Infinity : m[4] === '-Inf' ? -Infinity : m[4] === 'NaN' ? NaN : Number(m[4]);
-    if (m[4] !== 'NaN' && Number.isNaN(value)) throw new Error(`line ${i + 1}: bad value: ${line}`);
+    // Prometheus reads NaN in any case (prom-client writes `Nan` for an empty gauge)
+    const isNaNText = /^nan$/i.test(m[4]);
+    const value = m[4] === '+Inf' ? Infinity : m[4] === '-Inf' ? -Infinity : isNaNText ? NaN : Number(m[4]);
+    if (!isNaNText && Number.isNaN(value)) throw new Error(`line ${i + 1}: bad value: ${line}`);
     const family = m[1].replace(/_(bucket|sum|count|total|created)$/, '');
     if (!types.has(m[1]) && !types.has(family)) throw new Error(`line ${i + 1}: sample of an undeclared metric: ${line}`);
     samples.push({ name: m[1], labels, value });
