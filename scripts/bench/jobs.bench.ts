@@ -5,15 +5,15 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Queue, Worker } from 'bullmq';
-import { Redis } from 'ioredis';
 import { loadConfig } from '../../config/index.js';
 import { createApiServer } from '../../src/api/app.js';
 import type { ApiDeps } from '../../src/api/deps.js';
-import { buildApiDeps, closeApiDeps } from '../../src/api/server.js';
+import { buildApiDeps } from '../../src/api/server.js';
 import { parseCsv } from '../../src/ml/data/csv.js';
 import { saveDataset } from '../../src/registry/dataset-service.js';
 import { createLogger } from '../../src/utils/logger.js';
 import type { Bench, BenchSection } from './bench.js';
+import { teardownBenchCluster } from './bench-cluster.js';
 import type { LoadResult, LoadSpec } from './load-generator.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -170,17 +170,7 @@ const bench: Bench = {
       if (server) await new Promise<void>((r) => server!.close(() => r()));
       await raw.obliterate({ force: true }).catch(() => undefined);
       await raw.close();
-      if (deps) {
-        await deps.sampler?.stop();
-        await deps.models.flushLog();
-        await deps.db.conn.dropDatabase().catch(() => undefined);
-        await Promise.all(deps.queues.all().map((q) => q.obliterate({ force: true }).catch(() => undefined)));
-        await closeApiDeps(deps);
-      }
-      const redis = new Redis(REDIS_URL);
-      const keys = await redis.keys(`${prefix}:*`);
-      if (keys.length) await redis.del(...keys);
-      await redis.quit();
+      await teardownBenchCluster(deps, prefix, REDIS_URL);
     }
   },
 };

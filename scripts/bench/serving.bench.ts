@@ -6,12 +6,11 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express from 'express';
-import { Redis } from 'ioredis';
 import { Piscina } from 'piscina';
 import { loadConfig } from '../../config/index.js';
 import { createApiServer } from '../../src/api/app.js';
 import type { ApiDeps } from '../../src/api/deps.js';
-import { buildApiDeps, closeApiDeps } from '../../src/api/server.js';
+import { buildApiDeps } from '../../src/api/server.js';
 import { parseCsv } from '../../src/ml/data/csv.js';
 import { ModelPipeline } from '../../src/ml/pipeline/model-pipeline.js';
 import { insertDatasetVersion } from '../../src/registry/dataset-service.js';
@@ -20,6 +19,7 @@ import { runWithModel } from '../../src/serving/predict-pool.js';
 import type { BlockOutcome, BlockPayload, ModelMiss } from '../../src/serving/predict-work.js';
 import { createLogger } from '../../src/utils/logger.js';
 import type { Bench, BenchSection } from './bench.js';
+import { teardownBenchCluster } from './bench-cluster.js';
 import { benchInstance, type LoadResult, type LoadSpec } from './load-generator.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -299,18 +299,7 @@ const bench: Bench = {
     } finally {
       if (worker && worker.exitCode === null) worker.kill('SIGKILL');
       for (const s of servers) await new Promise<void>((r) => s.close(() => r()));
-      if (deps) {
-        // Nothing may write after the drop: the process sampler and the prediction log would recreate the database.
-        await deps.sampler?.stop();
-        await deps.models.flushLog();
-        await deps.db.conn.dropDatabase().catch(() => undefined);
-        await Promise.all(deps.queues.all().map((q) => q.obliterate({ force: true }).catch(() => undefined)));
-        await closeApiDeps(deps);
-      }
-      const redis = new Redis(REDIS_URL);
-      const keys = await redis.keys(`${prefix}:*`);
-      if (keys.length) await redis.del(...keys);
-      await redis.quit();
+      await teardownBenchCluster(deps, prefix, REDIS_URL);
     }
   },
 };
