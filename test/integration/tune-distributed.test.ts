@@ -87,11 +87,14 @@ describe('tune studies across worker processes', function () {
   });
 
   it('cancels a running study: running trials stop, no trial runs after the cancel settles, the study stays readable', async () => {
-    const res = await cluster.request('POST', '/v1/jobs', study('cancelled', { n_trials: 40, parallelism: 3 }));
+    // trials long enough (400+ trees) that one started a moment ago is still running when the cancel lands
+    const slowTrials = { n_estimators: { type: 'int', low: 400, high: 1200 }, learning_rate: { type: 'float', low: 0.01, high: 0.3, log: true } };
+    const res = await cluster.request('POST', '/v1/jobs', study('cancelled', { n_trials: 40, parallelism: 3, search_space: slowTrials }));
     const id = res.body.id;
     for (const deadline = Date.now() + 120_000; ; ) {
       const trials = await trialsOf(id);
-      if (trials.some((t) => t.state === 'complete') && trials.some((t) => t.state === 'running' && t.startedAt)) break;
+      const justStarted = trials.some((t) => t.state === 'running' && t.startedAt && Date.now() - t.startedAt.getTime() < 300);
+      if (trials.some((t) => t.state === 'complete') && justStarted) break;
       if (Date.now() > deadline) throw new Error('the study never had a running trial');
       await new Promise((r) => setTimeout(r, 100));
     }
