@@ -1,9 +1,10 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { QUEUE_OF } from '../queues/queue-names.js';
 import { freePort, sampleCsv, TestCluster } from '../test/integration/harness.js';
+import { ferretdbArgs, ferretdbBinary, StoreProcess, waitPort } from '../test/integration/store-process.js';
 
 /**
  * npm run chaos -- [--jobs N] [--clients C]: N mixed jobs (train, evaluate,
@@ -24,57 +25,6 @@ function arg(name: string, fallback: number): number {
 
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** A store process of our own, restartable on the same port and data. */
-class Store {
-  child: ChildProcess | null = null;
-  downSince: number | null = null;
-  constructor(
-    readonly name: string,
-    private readonly cmd: string,
-    private readonly args: string[],
-  ) {}
-  start(): void {
-    this.child = spawn(this.cmd, this.args, { stdio: 'ignore' });
-    this.downSince = null;
-  }
-  /** Killed, down for a moment, and back on its port with its data. */
-  async restart(port: number): Promise<void> {
-    await this.kill();
-    await sleep(1500);
-    this.start();
-    await waitPort(port);
-    this.downSince = null;
-  }
-  async kill(): Promise<void> {
-    this.downSince = Date.now();
-    const c = this.child;
-    if (!c || c.exitCode !== null) return;
-    const exited = new Promise((r) => c.once('exit', r));
-    c.kill('SIGKILL');
-    await exited;
-  }
-}
-
-async function waitPort(port: number, ms = 20_000): Promise<void> {
-  const { connect } = await import('node:net');
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const ok = await new Promise<boolean>((r) => {
-      const s = connect(port, '127.0.0.1');
-      s.once('connect', () => (s.destroy(), r(true)));
-      s.once('error', () => r(false));
-    });
-    if (ok) return;
-    if (Date.now() > deadline) throw new Error(`nothing listens on ${port} after ${ms} ms`);
-    await sleep(100);
-  }
-}
-
-/** The FerretDB binary scripts/dev-services.sh builds (or FERRETDB_BIN). */
-export function ferretdbBinary(): string {
-  return process.env.FERRETDB_BIN ?? path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'trainyard', 'ferretdb-v1.24.2');
-}
 
 export interface ChaosReport {
   jobs: number;
@@ -99,8 +49,8 @@ export async function runChaos(JOBS: number, CLIENTS: number, WORKERS: number): 
   const redisPort = await freePort();
   const mongoPort = await freePort();
   const ferretdb = ferretdbBinary();
-  const redis = new Store('redis', 'redis-server', ['--port', String(redisPort), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--appendfsync', 'always', '--save', '']);
-  const mongo = new Store('mongodb', ferretdb, ['--handler=sqlite', `--sqlite-url=file:${dir}/`, `--state-dir=${dir}`, `--listen-addr=127.0.0.1:${mongoPort}`, '--debug-addr=-', '--telemetry=disable', '--log-level=error']);
+  const redis = new StoreProcess('redis', 'redis-server', ['--port', String(redisPort), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--appendfsync', 'always', '--save', '']);
+  const mongo = new StoreProcess('mongodb', ferretdb, ferretdbArgs(dir, '127.0.0.1', mongoPort));
   redis.start();
   mongo.start();
   await waitPort(redisPort);

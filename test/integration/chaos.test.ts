@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { expect } from 'chai';
-import { ferretdbBinary, runChaos } from '../../scripts/chaos.js';
+import { runChaos } from '../../scripts/chaos.js';
+import { ferretdbBinary } from './store-process.js';
 
 /**
  * CI's small chaos run (`npm run chaos -- --jobs N` runs a long one): mixed
