@@ -10,6 +10,8 @@ export type QueueKind = (typeof QUEUE_KINDS)[number];
 
 const positiveInt = z.coerce.number().int().positive();
 const fraction = z.coerce.number().min(0).max(1);
+/** true/false, also as the strings an environment variable carries */
+const booleanish = z.union([z.boolean(), z.enum(['true', 'false', '1', '0']).transform((s) => s === 'true' || s === '1')]);
 
 /** Drift, live performance, resources and alerts (src/monitoring). */
 const monitoringSchema = z.object({
@@ -97,6 +99,11 @@ export const configSchema = z.object({
     url: z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://'),
     /** BullMQ key prefix; tests use a fresh one per run */
     prefix: z.string().min(1),
+    /** `url` names a Redis Cluster (its seed nodes, comma-separated); the prefix then needs a hash tag */
+    cluster: booleanish,
+  }).refine((r) => !r.cluster || /\{[^{}]+\}/.test(r.prefix), {
+    message: 'a Redis Cluster needs a hash-tagged prefix such as {trainyard}, so each queue\'s keys share a slot',
+    path: ['prefix'],
   }),
   mongo: z.object({
     url: z.string().regex(/^mongodb(\+srv)?:\/\//, 'must start with mongodb://'),
@@ -182,7 +189,7 @@ export const configSchema = z.object({
     /** longest a single-instance predict request waits for others to share a batch */
     batchWaitMs: z.coerce.number().min(0).max(1000),
     /** send a batch as soon as no more requests are arriving, rather than always waiting batchWaitMs */
-    batchIdleFlush: z.union([z.boolean(), z.enum(['true', 'false', '1', '0']).transform((s) => s === 'true' || s === '1')]),
+    batchIdleFlush: booleanish,
     /** Piscina threads in each API process for heavy predictions; 0 predicts everything inline */
     poolThreads: z.coerce.number().int().min(0).max(64),
     /** a prediction expected to take longer than this (measured per model) runs in the pool, not on the event loop */

@@ -18,7 +18,7 @@ export const DEFAULTS: Config = {
     metricsKey: null,
     processes: 1,
   },
-  redis: { url: 'redis://127.0.0.1:6379', prefix: 'trainyard' },
+  redis: { url: 'redis://127.0.0.1:6379', prefix: 'trainyard', cluster: false },
   mongo: { url: 'mongodb://127.0.0.1:27017/trainyard' },
   worker: {
     queues: ['train', 'tune', 'tune_trial', 'evaluate', 'batch_predict', 'monitoring'],

@@ -32,6 +32,7 @@ const ENV_KEYS: Record<string, string> = {
   MONITORING_WEBHOOK_SECRET: 'monitoring.webhookSecret',
   REDIS_URL: 'redis.url',
   QUEUE_PREFIX: 'redis.prefix',
+  REDIS_CLUSTER: 'redis.cluster',
   MONGO_URL: 'mongo.url',
   WORKER_CONCURRENCY: 'worker.concurrency',
   POOL_THREADS: 'worker.poolThreads',

@@ -1,5 +1,5 @@
 import { Queue, type JobsOptions } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './connection.js';
 import { QUEUE_KINDS, type Config, type QueueKind } from '../config/index.js';
 
 /** Default job options: retried with exponential backoff, retention by count. */
@@ -16,7 +16,7 @@ export function defaultJobOptions(config: Config): JobsOptions {
 export class JobQueues {
   readonly queues: Record<QueueKind, Queue>;
 
-  constructor(connection: Redis, readonly prefix: string, config: Config) {
+  constructor(connection: RedisClient, readonly prefix: string, config: Config) {
     const opts = { connection, prefix, defaultJobOptions: defaultJobOptions(config) };
     this.queues = Object.fromEntries(QUEUE_KINDS.map((k) => [k, new Queue(k, opts)])) as Record<QueueKind, Queue>;
   }

@@ -34,7 +34,7 @@ async function main(): Promise<void> {
   }
   const logger = createLogger(config.log.level, 'scheduler');
   onProcessFaults(logger);
-  const connection = createRedis(config.redis.url, 'trainyard-scheduler');
+  const connection = createRedis(config.redis, 'trainyard-scheduler');
   const queues = new JobQueues(connection, config.redis.prefix, config);
   const db = await openDatabase(config.mongo.url);
   const me = `${os.hostname()}:${process.pid}`;

@@ -62,13 +62,13 @@ async function main(): Promise<void> {
   const logger = createLogger(config.log.level, 'worker');
   onProcessFaults(logger);
   const db = await openDatabase(config.mongo.url);
-  const connection = createRedis(config.redis.url, 'trainyard-worker');
+  const connection = createRedis(config.redis, 'trainyard-worker');
   const queues = new JobQueues(connection, config.redis.prefix, config);
   const runner = new PiscinaTaskRunner(config.worker.poolThreads, (err) => logger.warn({ err: err.message }, 'thread pool error outside any task'));
   const sampler = new ProcessSampler(db, { role: 'worker', intervalMs: config.monitoring.sampleIntervalSeconds * 1000, retentionDays: config.monitoring.retentionDays, logger }).start();
   // a finished trial wakes its study's driver (own connection: the events block on Redis)
   const trialEvents = config.worker.queues.includes('tune')
-    ? new QueueEvents('tune_trial', { connection: createRedis(config.redis.url, 'trainyard-tune-events'), prefix: config.redis.prefix })
+    ? new QueueEvents('tune_trial', { connection: createRedis(config.redis, 'trainyard-tune-events'), prefix: config.redis.prefix })
     : undefined;
   const processors: Partial<Record<QueueKind, Processor>> = {
     train: trainProcessor({ db, runner, logger, packageVersion: config.version, defaultCvFolds: config.training.cvFolds }),

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../queues/connection.js';
 import type { Config } from '../../config/index.js';
 import type { JobQueues } from '../../queues/job-queues.js';
 import type { JobService } from '../jobs/job-service.js';
@@ -12,7 +12,7 @@ export interface ApiDeps {
   config: Config;
   logger: Logger;
   db: Database;
-  redis: Redis;
+  redis: RedisClient;
   queues: JobQueues;
   jobs: JobService;
   models: ModelServer;

@@ -20,7 +20,7 @@ import type { ApiDeps } from './deps.js';
 /** Connects everything the API needs. */
 export async function buildApiDeps(config: Config, logger: Logger): Promise<ApiDeps> {
   const db = await openDatabase(config.mongo.url);
-  const redis = createRedis(config.redis.url, 'trainyard-api');
+  const redis = createRedis(config.redis, 'trainyard-api');
   const queues = new JobQueues(redis, config.redis.prefix, config);
   const jobs = new JobService({
     db,

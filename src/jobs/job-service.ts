@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../queues/connection.js';
 import { z } from 'zod';
 import { isJobType, JOB_SCHEMAS, JOB_TYPES, type JobType } from '../../queues/job-schemas.js';
 import type { JobQueues } from '../../queues/job-queues.js';
@@ -22,7 +22,7 @@ export interface JobServiceDeps {
   db: Database;
   queues: JobQueues;
   /** publishes cancel requests to the workers */
-  publisher: Redis;
+  publisher: RedisClient;
   validators: Partial<Record<JobType, JobValidator>>;
   /** the cost limits every job is checked against at submit */
   limits: JobLimits;

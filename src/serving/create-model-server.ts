@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../queues/connection.js';
 import type { Config } from '../../config/index.js';
 import { observePrediction } from '../monitoring/predict-metrics.js';
 import type { Database } from '../registry/database.js';
@@ -18,7 +18,7 @@ export function modelChangeChannel(prefix: string): string {
  * its prediction log, and a subscription through which other API processes'
  * `modelChanged` calls reach this one.
  */
-export async function createModelServer(deps: { config: Config; db: Database; redis: Redis; logger: Logger }): Promise<ModelServer> {
+export async function createModelServer(deps: { config: Config; db: Database; redis: RedisClient; logger: Logger }): Promise<ModelServer> {
   const { config, db, redis, logger } = deps;
   const s = config.serving;
   const channel = modelChangeChannel(config.redis.prefix);

@@ -3,8 +3,9 @@ import { randomBytes } from 'node:crypto';
 import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { Server } from 'node:http';
-import { Redis } from 'ioredis';
+import { Cluster } from 'ioredis';
 import { loadConfig, type Config } from '../../config/index.js';
+import { createRedis } from '../../queues/connection.js';
 import { createApiServer } from '../../src/api/app.js';
 import type { ApiDeps } from '../../src/api/deps.js';
 import { buildApiDeps, closeApiDeps } from '../../src/api/server.js';
@@ -22,6 +23,8 @@ export interface ClusterOptions {
   overrides?: Record<string, unknown>;
   /** a Redis of its own (default REDIS_URL) */
   redisUrl?: string;
+  /** `redisUrl` names a Redis Cluster: the prefix gets a hash tag */
+  redisCluster?: boolean;
   /** a MongoDB of its own: the URL without the database (default MONGO_URL's) */
   mongoBase?: string;
 }
@@ -32,7 +35,7 @@ export interface ClusterOptions {
  * from dist/ like production.
  */
 export class TestCluster {
-  readonly prefix = `tytest-${randomBytes(4).toString('hex')}`;
+  readonly prefix: string;
   readonly dbName = `trainyard_test_${randomBytes(4).toString('hex')}`;
   readonly mongoUrl: string;
   readonly redisUrl: string;
@@ -45,6 +48,8 @@ export class TestCluster {
 
   constructor(private readonly options: ClusterOptions = {}) {
     this.redisUrl = options.redisUrl ?? REDIS_URL;
+    const id = `tytest-${randomBytes(4).toString('hex')}`;
+    this.prefix = options.redisCluster ? `{${id}}` : id;
     this.mongoUrl = `${options.mongoBase ?? MONGO_BASE}/${this.dbName}`;
   }
 
@@ -53,6 +58,7 @@ export class TestCluster {
       REDIS_URL: this.redisUrl,
       MONGO_URL: this.mongoUrl,
       QUEUE_PREFIX: this.prefix,
+      ...(this.options.redisCluster ? { REDIS_CLUSTER: 'true' } : {}),
       POOL_THREADS: '2',
       LOG_LEVEL: 'warn',
       JOB_BACKOFF_MS: '200',
@@ -111,9 +117,11 @@ export class TestCluster {
       await Promise.all(this.deps.queues.all().map((q) => q.obliterate({ force: true }).catch(() => undefined)));
       await closeApiDeps(this.deps);
     }
-    const redis = new Redis(this.redisUrl);
-    const keys = await redis.keys(`${this.prefix}:*`);
-    if (keys.length) await redis.del(...keys);
+    const redis = createRedis({ url: this.redisUrl, cluster: this.options.redisCluster === true }, 'trainyard-test');
+    for (const node of redis instanceof Cluster ? redis.nodes('master') : [redis]) {
+      const keys = await node.keys(`${this.prefix}:*`);
+      if (keys.length) await node.del(...keys);
+    }
     await redis.quit();
   }
 

@@ -29,6 +29,14 @@ describe('config', () => {
     expect(() => loadConfig({ env: { WORKER_QUEUES: 'train,cook' }, file: null })).to.throw(ConfigError, /worker\.queues/);
   });
 
+  it('takes a Redis Cluster only with a hash-tagged prefix, naming the key', () => {
+    const c = loadConfig({ env: { REDIS_CLUSTER: 'true', REDIS_URL: 'redis://a:7000,b:7001', QUEUE_PREFIX: '{ty}' }, file: null });
+    expect(c.redis).to.include({ cluster: true, prefix: '{ty}' });
+    expect(loadConfig({ env: {}, file: null }).redis.cluster).to.equal(false);
+    expect(() => loadConfig({ env: { REDIS_CLUSTER: 'true', QUEUE_PREFIX: 'trainyard' }, file: null })).to.throw(ConfigError, /redis\.prefix.*hash-tagged prefix such as \{trainyard\}/);
+    expect(() => loadConfig({ env: { REDIS_CLUSTER: 'yes' }, file: null })).to.throw(ConfigError, /redis\.cluster/);
+  });
+
   it('reads the YAML file with snake_case keys', () => {
     const c = loadConfig({ env: {}, file: 'config/trainyard.yaml' });
     expect(c.worker.lockDurationMs).to.equal(30_000);
