@@ -75,23 +75,27 @@ export class ProgressRecorder {
  * honours cancellation, and marks failures final when retrying cannot help.
  */
 export function processorFor<T, R>(db: Database, logger: Logger, schema: ZodType<T>, handler: JobHandler<T, R>): Processor {
-  return async (job: Job, _token?: string, signal?: AbortSignal) => {
+  return async (job: Job, token?: string, signal?: AbortSignal) => {
     const id = job.id!;
     const attempt = job.attemptsMade + 1;
+    // this attempt's lock token fences its record writes (see job-records)
+    const holder = token ?? job.token;
     const log = logger.child({ job: id, name: job.name, attempt });
+    /** a final write that matched nothing: the record is finished, or another worker took the job over */
+    const discarded = (outcome: string): void => log.warn({ outcome }, 'result discarded: the job is finished or held by another worker (this attempt lost its lock)');
     if (await isCancelRequested(db, id)) {
       await markCancelled(db, id);
       throw new UnrecoverableError('cancelled');
     }
-    await markActive(db, id, attempt);
+    await markActive(db, id, attempt, holder ?? null);
     const parsed = schema.safeParse(job.data);
     if (!parsed.success) {
-      await markFailed(db, id, { code: 'invalid_payload', message: parsed.error.message }, true, attempt);
+      await markFailed(db, id, { code: 'invalid_payload', message: parsed.error.message }, true, attempt, undefined, holder);
       throw new UnrecoverableError(`invalid payload: ${parsed.error.message}`);
     }
     const ac = new AbortController();
     signal?.addEventListener('abort', () => ac.abort(signal.reason), { once: true });
-    const records = new ProgressRecorder((p) => markProgress(db, id, p), PROGRESS_WRITE_MS, log);
+    const records = new ProgressRecorder(async (p) => void (await markProgress(db, id, p, holder)), PROGRESS_WRITE_MS, log);
     const ctx: JobContext = {
       jobId: id,
       signal: ac.signal,
@@ -106,28 +110,28 @@ export function processorFor<T, R>(db: Database, logger: Logger, schema: ZodType
       const result = await handler(parsed.data, ctx);
       // a handler that finished its work after its time ran out still timed out
       if (ac.signal.reason instanceof JobTimeoutError) throw ac.signal.reason;
-      await markCompleted(db, id, result, records.finish());
-      log.info('job completed');
+      if (await markCompleted(db, id, result, records.finish(), holder)) log.info('job completed');
+      else discarded('completed');
       return result;
     } catch (err) {
       // the last progress not written yet goes with the final write, whatever the outcome
       const progress = records.finish();
       if (ac.signal.reason instanceof JobTimeoutError) {
         const message = ac.signal.reason.message;
-        await markFailed(db, id, { code: 'timeout', message }, true, attempt, progress);
-        log.warn({ err: message }, 'job timed out');
+        if (await markFailed(db, id, { code: 'timeout', message }, true, attempt, progress, holder)) log.warn({ err: message }, 'job timed out');
+        else discarded('timeout');
         throw new UnrecoverableError(message);
       }
       if (ac.signal.aborted) {
-        await markCancelled(db, id, undefined, undefined, progress);
-        log.info('job cancelled');
+        if (await markCancelled(db, id, { progress, holder })) log.info('job cancelled');
+        else discarded('cancelled');
         throw new UnrecoverableError('cancelled');
       }
       const userError = err instanceof AppError && err.status < 500;
       const final = userError || err instanceof UnrecoverableError || attempt >= (job.opts.attempts ?? 1);
       const message = (err as Error).message ?? String(err);
-      await markFailed(db, id, { code: userError ? (err as AppError).code : 'job_failed', message }, final, attempt, progress);
-      log.warn({ err: message, final }, 'job attempt failed');
+      if (await markFailed(db, id, { code: userError ? (err as AppError).code : 'job_failed', message }, final, attempt, progress, holder)) log.warn({ err: message, final }, 'job attempt failed');
+      else discarded('failed');
       throw userError ? new UnrecoverableError(message) : err;
     }
   };

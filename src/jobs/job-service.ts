@@ -206,7 +206,7 @@ export class JobService {
     const [outcome] = await this.stopJobs([{ id, type: doc.type as JobType }]);
     if (outcome === 'cancelled') {
       const finishedAt = new Date();
-      await markCancelled(db, id, undefined, finishedAt);
+      await markCancelled(db, id, { at: finishedAt });
       return toJobView({ ...doc, state: 'cancelled', error: { code: 'cancelled', message: 'cancelled by request' }, finishedAt });
     }
     return this.get(id);

@@ -16,6 +16,8 @@ const jobRecordSchema = new Schema(
     result: { type: Schema.Types.Mixed, default: null },
     error: { type: Schema.Types.Mixed, default: null },
     attempts: { type: Number, default: 0 },
+    /** the BullMQ lock token of the attempt running the job: fences off a worker whose lock lapsed */
+    holder: { type: String, default: null },
     cancelRequested: { type: Boolean, default: false },
     startedAt: { type: Date, default: null },
     finishedAt: { type: Date, default: null },
