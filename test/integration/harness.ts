@@ -77,9 +77,12 @@ export class TestCluster {
     return this;
   }
 
-  /** Starts a worker process and waits until it says it is ready. */
-  async startWorker(extraEnv: Record<string, string> = {}, args: string[] = []): Promise<ChildProcess> {
-    const child = spawn(process.execPath, [path.resolve('dist/workers/worker.js'), ...args], {
+  /** Starts a worker process (in a network namespace if given) and waits until it says it is ready. */
+  async startWorker(extraEnv: Record<string, string> = {}, args: string[] = [], where: { netns?: string } = {}): Promise<ChildProcess> {
+    const command = [process.execPath, path.resolve('dist/workers/worker.js'), ...args];
+    // `ip netns exec` execs the command, so the child's pid is the worker's
+    if (where.netns) command.unshift('ip', 'netns', 'exec', where.netns);
+    const child = spawn(command[0], command.slice(1), {
       env: { ...process.env, ...this.env(), LOG_LEVEL: 'info', ...this.options.workerEnv, ...extraEnv },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
