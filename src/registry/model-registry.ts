@@ -81,6 +81,7 @@ export async function registerVersion(db: Database, input: NewVersion): Promise<
         lineage: input.lineage,
         sourceJobId: input.sourceJobId,
       });
+      await noteLatest(db, input.modelName, seq, doc.version);
       return doc.toObject() as ModelVersionDoc;
     } catch (err) {
       if (!isDuplicateKey(err)) {
@@ -100,6 +101,51 @@ export async function registerVersion(db: Database, input: NewVersion): Promise<
   }
   await db.artifacts.delete(artifact.id);
   throw new AppError('conflict', `could not allocate a version for model '${input.modelName}'`);
+}
+
+/** Moves the model's latest-version mark to `seq` if it is newer (registrations may land out of order). */
+async function noteLatest(db: Database, modelName: string, seq: number, version: string): Promise<void> {
+  await db.registeredModels.updateOne({ name: modelName, $or: [{ latestSeq: null }, { latestSeq: { $lt: seq } }] }, { $set: { latestSeq: seq, latestVersion: version } });
+}
+
+/** Sets the model's latest-version mark from its versions (after the latest one was deleted). */
+export async function refreshLatest(db: Database, modelName: string): Promise<void> {
+  const last = await db.modelVersions.findOne({ modelName }).sort({ seq: -1 }).select({ seq: 1, version: 1 }).lean();
+  await db.registeredModels.updateOne({ name: modelName }, { $set: { latestSeq: last?.seq ?? null, latestVersion: last?.version ?? null } });
+}
+
+export interface ModelListEntry {
+  name: string;
+  task: string;
+  description: string;
+  latest_version: string | null;
+}
+
+/**
+ * A page of registered models in name order, after the name `after`: one
+ * query (the latest version is kept on the registration). Registrations
+ * from before that mark existed get theirs from one query for the page.
+ */
+export async function listModels(db: Database, page: { limit: number; after?: string }): Promise<{ models: ModelListEntry[]; next: string | null }> {
+  const docs = await db.registeredModels
+    .find(page.after === undefined ? {} : { name: { $gt: page.after } })
+    .sort({ name: 1 })
+    .limit(page.limit + 1)
+    .select({ name: 1, task: 1, description: 1, latestSeq: 1, latestVersion: 1 })
+    .lean();
+  const more = docs.length > page.limit;
+  const shown = docs.slice(0, page.limit);
+  const unmarked = shown.filter((m) => m.latestSeq === null || m.latestSeq === undefined).map((m) => m.name);
+  const latest = new Map<string, { seq: number; version: string }>();
+  if (unmarked.length) {
+    for (const v of await db.modelVersions.find({ modelName: { $in: unmarked } }).select({ modelName: 1, seq: 1, version: 1 }).lean()) {
+      if ((latest.get(v.modelName)?.seq ?? -Infinity) < v.seq) latest.set(v.modelName, { seq: v.seq, version: v.version });
+    }
+  }
+  return {
+    models: shown.map((m) => ({ name: m.name, task: m.task, description: m.description, latest_version: m.latestVersion ?? latest.get(m.name)?.version ?? null })),
+    next: more ? shown[shown.length - 1].name : null,
+  };
 }
 
 /** A version by number/label, or the latest when none is given. */

@@ -21,6 +21,9 @@ const registeredModelSchema = new Schema(
     latestDrift: { type: Schema.Types.Mixed, default: null },
     /** the latest live metric `{version, metric, value, at}` from labelled predictions, for /metrics */
     latestLive: { type: Schema.Types.Mixed, default: null },
+    /** the newest version (highest seq) and its label, kept here so GET /v1/models lists a page in one query */
+    latestSeq: { type: Number, default: null },
+    latestVersion: { type: String, default: null },
   },
   { timestamps: true, collection: 'registered_models' },
 );

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { AppError, notFound } from '../utils/app-error.js';
 import { aliasesPointingAt } from './alias-service.js';
 import type { Database } from './database.js';
-import { findVersion, mergeTags, tagsObject, toVersionView, type VersionView } from './model-registry.js';
+import { findVersion, mergeTags, refreshLatest, tagsObject, toVersionView, type VersionView } from './model-registry.js';
 import type { ModelVersionDoc } from './model-version.model.js';
 
 const MAX_TAGS = 50;
@@ -84,6 +84,7 @@ export async function deleteVersion(db: Database, modelName: string, label: stri
   await refuseIfAliased(db, doc, 'delete');
   const res = await db.modelVersions.deleteOne({ modelName, version: doc.version, seq: doc.seq });
   if (res.deletedCount !== 1) throw notFound(`version of model '${modelName}'`, label);
+  await refreshLatest(db, modelName);
   const evs = await db.evaluations.deleteMany({ modelName, version: doc.version });
   const id = String(doc.artifact.fileId);
   await db.artifacts.delete(id);

@@ -61,6 +61,38 @@ describe('registry: aliases, gates, lineage, compare, delete, clean-up (real Red
     await cluster.stop();
   });
 
+  describe('the model list', () => {
+    it('pages through every model once, in name order, with the latest version of each (old registrations included)', async () => {
+      const { db } = cluster.deps;
+      const names = Array.from({ length: 25 }, (_, i) => `page-${String(i).padStart(2, '0')}`);
+      // registrations as older releases wrote them: no latest-version mark, versions only in model_versions
+      await db.registeredModels.collection.insertMany(names.map((name) => ({ name, description: '', tags: [], task: 'regression', monitoring: {} })));
+      await db.modelVersions.collection.insertMany(names.slice(0, 5).flatMap((name) => [1, 2].map((seq) => ({ modelName: name, version: seq === 2 ? 'v-two' : '1', seq, sourceJobId: `legacy-${name}-${seq}` }))));
+      const seen: Array<{ name: string; latest_version: string | null }> = [];
+      let after: string | null = 'page-';
+      for (let pages = 0; after !== null; pages++) {
+        expect(pages, 'pages').to.be.below(4);
+        const res = await req('GET', `/v1/models?limit=10&after=${after}`);
+        expect(res.status, JSON.stringify(res.body)).to.equal(200);
+        expect(res.body.models.length).to.be.at.most(10);
+        seen.push(...res.body.models.filter((m: { name: string }) => m.name.startsWith('page-')));
+        after = res.body.next;
+      }
+      expect(seen.map((m) => m.name)).to.deep.equal(names);
+      expect(seen.slice(0, 5).map((m) => m.latest_version)).to.deep.equal(Array(5).fill('v-two'));
+      expect(seen.slice(5).every((m) => m.latest_version === null)).to.equal(true);
+      expect((await req('GET', '/v1/models')).body.models.find((m: { name: string }) => m.name === 'churn')).to.include({ latest_version: '3' });
+    });
+
+    it('refuses a bad page size or an unknown parameter, naming it', async () => {
+      for (const q of ['limit=0', 'limit=1001', 'limit=ten', 'page=2']) {
+        const res = await req('GET', `/v1/models?${q}`);
+        expect(res.status, q).to.equal(400);
+        expect(res.body.error.message, q).to.match(/limit|page/);
+      }
+    });
+  });
+
   describe('description, tags and status', () => {
     it('sets a model description and tags, and removes a tag set to null', async () => {
       let res = await req('PATCH', '/v1/models/churn', { description: 'who leaves', tags: { team: 'growth', 'owner.email': 'a@b.c' } }, OPERATOR);
@@ -345,6 +377,9 @@ describe('registry: aliases, gates, lineage, compare, delete, clean-up (real Red
       expect(await cluster.deps.db.conn.db!.collection('artifacts.chunks').countDocuments({ files_id: doc.artifact.fileId })).to.equal(0);
       expect((await req('GET', '/v1/models/churn/versions/3')).status).to.equal(404);
       expect((await req('DELETE', '/v1/models/churn/versions/3')).status).to.equal(404);
+      // the list's latest version moved back with the delete
+      const list = await req('GET', '/v1/models?limit=1000');
+      expect(list.body.models.find((m: { name: string }) => m.name === 'churn').latest_version).to.equal('2');
     });
 
     it('archives a version: the record stays, the artifact goes, it can no longer be served or aliased', async () => {

@@ -1,24 +1,23 @@
 import { Router } from 'express';
-import { aliasesOf, findVersion, tagsObject, toVersionView } from '../../registry/model-registry.js';
+import { z } from 'zod';
+import { aliasesOf, findVersion, listModels, tagsObject, toVersionView } from '../../registry/model-registry.js';
 import type { ModelVersionDoc } from '../../registry/model-version.model.js';
 import { notFound } from '../../utils/app-error.js';
 import { requireRole } from '../auth.js';
 import type { ApiDeps } from '../deps.js';
+
+/** GET /v1/models: a page in name order, `after` the last name of the previous page. */
+const modelListQuerySchema = z.object({ limit: z.coerce.number().int().min(1).max(1000).default(100), after: z.string().min(1).optional() }).strict();
 
 export function modelRoutes(deps: ApiDeps): Router {
   const { config, db } = deps;
   const router = Router();
   const viewer = requireRole(config, 'viewer');
 
-  router.get('/', viewer, async (_req, res) => {
-    const registered = await db.registeredModels.find().sort({ name: 1 }).lean();
-    const out = await Promise.all(
-      registered.map(async (m) => {
-        const latest = await db.modelVersions.findOne({ modelName: m.name }).sort({ seq: -1 }).select({ version: 1 }).lean();
-        return { name: m.name, task: m.task, description: m.description, latest_version: latest?.version ?? null };
-      }),
-    );
-    res.json({ models: out });
+  router.get('/', viewer, async (req, res) => {
+    const parsed = modelListQuerySchema.safeParse(req.query);
+    if (!parsed.success) throw parsed.error;
+    res.json(await listModels(db, parsed.data));
   });
 
   router.get('/:name', viewer, async (req, res) => {
